@@ -1,0 +1,26 @@
+// The activity factory: every side effect of the conversation workflow, bound to its dependencies.
+import { applyClassification } from './apply-classification.ts';
+import { classifyMessage } from './classify-message.ts';
+import { createServiceTitanBooking } from './create-servicetitan-booking.ts';
+import { recordHelpReply } from './help-reply.ts';
+import { recordBookingGaveUp, recordOutboundFailure } from './record-failures.ts';
+import { recordInboundMessage } from './record-inbound-message.ts';
+import { sendOutboundMessage } from './send-outbound-message.ts';
+import type { ActivityDeps } from './types.ts';
+
+export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    recordInboundMessage: recordInboundMessage(deps),
+    classifyMessage: classifyMessage(deps),
+    applyClassification: applyClassification(deps),
+    createServiceTitanBooking: createServiceTitanBooking(deps),
+    recordBookingGaveUp: recordBookingGaveUp(deps),
+    recordHelpReply: recordHelpReply(deps),
+    sendOutboundMessage: sendOutboundMessage(deps),
+    recordOutboundFailure: recordOutboundFailure(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,31 @@
+import type { Env } from '../config/env.ts';
+import type { Database } from '../db/connection.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import type { Classifier } from '../clients/openai/classifier.ts';
+import type { TwilioSender } from '../clients/twilio/sender.ts';
+import type { ServiceTitanTokenCache } from '../clients/servicetitan/token-cache.ts';
+import type { Category } from '../workflows/definitions.ts';
+
+/** What every activity may touch; wired once in worker.ts. */
+export interface ActivityDeps {
+  env: Pick<Env, 'PUBLIC_BASE_URL'>;
+  db: Database;
+  box: SecretBox;
+  /** Null when no OpenAI key is configured: every message then files as `engaged` by fallback. */
+  classifier: Classifier | null;
+  twilio: TwilioSender;
+  serviceTitanTokens: ServiceTitanTokenCache;
+  logger: Logger;
+}
+
+export interface ClassificationResult {
+  category: Category;
+  confidence: number;
+  reason: string;
+  source: 'keyword' | 'ai' | 'fallback';
+  /** START / UNSTOP / YES: the contact opts back in. */
+  optIn?: boolean;
+}
+
+export type BookingOutcome = { status: 'created'; bookingId: string } | { status: 'skipped'; reason: string };

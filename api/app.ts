@@ -1,0 +1,86 @@
+// Builds the Express app: webhooks, the inbox API, health, and (in production) the SvelteKit web.
+import { Client, Connection } from '@temporalio/client';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Env } from '../config/env.ts';
+import type { Database } from '../db/connection.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
+import { mutationGuard, requireUser } from './auth/middleware.ts';
+import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
+import { ConversationEventsHub, pgConfigOf } from './live/conversation-events-hub.ts';
+import { NumberDirectory } from './inbound/number-directory.ts';
+import { errorHandler } from './middleware/error-handler.ts';
+import { NotFoundError } from './errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { conversationRoutes } from './routes/conversations.ts';
+import { eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+import { twilioInboundRoutes } from './routes/twilio-inbound.ts';
+import { twilioStatusRoutes } from './routes/twilio-status.ts';
+
+export interface AppDeps {
+  env: Env;
+  db: Database;
+  box: SecretBox;
+  logger: Logger;
+  /** Defaults to a lazy connection to TEMPORAL_ADDRESS, so the API starts even while Temporal is down. */
+  temporal?: Client;
+  /** The SvelteKit handler; absent in tests of the API alone. */
+  web?: RequestHandler;
+}
+
+export interface App {
+  app: Express;
+  dispatcher: InboundDispatcher;
+  numbers: NumberDirectory;
+  temporal: Client;
+  /** The one LISTEN connection behind GET /api/events. */
+  events: ConversationEventsHub;
+  close(): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): App {
+  const { env, db, box, logger } = deps;
+  const ownsTemporal = !deps.temporal;
+  const temporal =
+    deps.temporal ??
+    new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE });
+  const numbers = new NumberDirectory(db, box);
+  const dispatcher = new InboundDispatcher({ temporal, db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(twilioInboundRoutes({ publicBaseUrl: env.PUBLIC_BASE_URL, numbers, dispatcher, logger }));
+  app.use(twilioStatusRoutes({ db, numbers, publicBaseUrl: env.PUBLIC_BASE_URL }));
+  app.use(healthRoutes({ db, temporal }));
+
+  // The browser API: signed session cookie, JSON bodies, the session's tenant on every query.
+  const cookies = { secure: env.NODE_ENV === 'production' };
+  const signedIn = requireUser(db, cookies);
+  const guard = mutationGuard(env.PUBLIC_BASE_URL);
+  const events = new ConversationEventsHub({ connection: pgConfigOf(db.sequelize.config), logger });
+  app.use('/api', cookieParser(env.SESSION_SECRET));
+  app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter(), requireUser: signedIn, mutationGuard: guard }));
+  app.use(conversationRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, requireUser: signedIn, mutationGuard: guard }));
+  app.use(eventRoutes({ db, hub: events, requireUser: signedIn }));
+  app.use('/api', (_req, _res, next) => next(new NotFoundError('No such API route.')));
+  if (deps.web) app.use(deps.web);
+  app.use(errorHandler(logger));
+
+  dispatcher.start();
+  return {
+    app,
+    dispatcher,
+    numbers,
+    temporal,
+    events,
+    async close() {
+      await events.close();
+      await dispatcher.stop();
+      if (ownsTemporal) await temporal.connection.close();
+    },
+  };
+}

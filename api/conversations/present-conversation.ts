@@ -1,0 +1,127 @@
+// The contract's `Conversation` shape, from one row of conversationSelect (conversation-row.ts).
+import type { BookingStatus, ClassificationSource, ConversationCategory, MessageDirection, MessageStatus } from '../../db/models/index.ts';
+
+/** What conversationSelect returns per conversation. */
+export interface ConversationRow {
+  id: string;
+  category: ConversationCategory;
+  needs_attention: boolean;
+  last_message_at: Date | null;
+  created_at: Date;
+  booking_status: BookingStatus;
+  service_titan_booking_id: string | null;
+  service_titan_booking_created_at: Date | null;
+  booking_attempts: number;
+  booking_last_error: string | null;
+  classification_confidence: number | null;
+  classification_reason: string | null;
+  classification_source: ClassificationSource | null;
+  contact_id: string;
+  contact_first_name: string | null;
+  contact_last_name: string | null;
+  contact_phone: string;
+  contact_opted_out: boolean;
+  last_direction: MessageDirection | null;
+  last_body: string | null;
+  last_created_at: Date | null;
+}
+
+export interface ConversationView {
+  id: string;
+  category: ConversationCategory;
+  needsAttention: boolean;
+  lastMessageAt: string | null;
+  createdAt: string;
+  contact: { id: string; firstName: string | null; lastName: string | null; phone: string; optedOut: boolean };
+  /** Null only for a conversation without any message yet. */
+  lastMessage: { direction: MessageDirection; body: string; createdAt: string } | null;
+  /** The contract's values plus `retrying` (Temporal is retrying the booking activity). */
+  bookingStatus: BookingStatus;
+  serviceTitanBookingId: string | null;
+  serviceTitanBookingCreatedAt: string | null;
+}
+
+export interface ConversationDetailView extends ConversationView {
+  classification: {
+    category: ConversationCategory;
+    confidence: number | null;
+    reason: string | null;
+    /** Null until the first classification (e.g. a conversation a person started). */
+    source: ClassificationSource | null;
+  };
+  /** Extension for the booking panel. */
+  booking: { status: BookingStatus; attempts: number; lastError: string | null };
+}
+
+export interface MessageRow {
+  id: string;
+  direction: MessageDirection;
+  body: string;
+  status: MessageStatus;
+  error_code: string | null;
+  author_user_id: string | null;
+  created_at: Date;
+}
+
+export interface MessageView {
+  id: string;
+  direction: MessageDirection;
+  body: string;
+  status: MessageStatus;
+  createdAt: string;
+  /** Extensions: Twilio's error code for failed/undelivered, and the CSR who wrote an outbound reply. */
+  errorCode: string | null;
+  authorUserId: string | null;
+}
+
+const iso = (value: Date | string): string => new Date(value).toISOString();
+const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
+
+export function presentConversation(row: ConversationRow): ConversationView {
+  return {
+    id: row.id,
+    category: row.category,
+    needsAttention: row.needs_attention,
+    lastMessageAt: isoOrNull(row.last_message_at),
+    createdAt: iso(row.created_at),
+    contact: {
+      id: row.contact_id,
+      firstName: row.contact_first_name,
+      lastName: row.contact_last_name,
+      phone: row.contact_phone,
+      optedOut: row.contact_opted_out,
+    },
+    lastMessage:
+      row.last_direction && row.last_created_at
+        ? { direction: row.last_direction, body: row.last_body ?? '', createdAt: iso(row.last_created_at) }
+        : null,
+    bookingStatus: row.booking_status,
+    serviceTitanBookingId: row.service_titan_booking_id,
+    serviceTitanBookingCreatedAt: isoOrNull(row.service_titan_booking_created_at),
+  };
+}
+
+export function presentConversationDetail(row: ConversationRow): ConversationDetailView {
+  return {
+    ...presentConversation(row),
+    classification: {
+      category: row.category,
+      confidence: row.classification_confidence,
+      reason: row.classification_reason,
+      source: row.classification_source,
+    },
+    booking: { status: row.booking_status, attempts: row.booking_attempts, lastError: row.booking_last_error },
+  };
+}
+
+export function presentMessage(row: MessageRow): MessageView {
+  return {
+    id: row.id,
+    direction: row.direction,
+    body: row.body,
+    status: row.status,
+    createdAt: iso(row.created_at),
+    errorCode: row.error_code,
+    authorUserId: row.author_user_id,
+  };
+}

@@ -1,0 +1,154 @@
+// A person's reply. The message row is written (status `queued`, needsAttention cleared) and committed
+// first, then handed to the conversation's workflow, which sends it through Twilio. The commit comes
+// first so the workflow's send activity can never look for a row that is not visible yet; if Temporal
+// cannot be reached the row is taken back out (compensation) and the API answers 503.
+import type { Client } from '@temporalio/client';
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../../db/connection.ts';
+import { notifyConversationUpdated } from '../../db/conversation-events.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { conversationWorkflow } from '../../workflows/conversation.ts';
+import {
+  conversationWorkflowId,
+  outboundMessageSignal,
+  tenantIdKey,
+  type ConversationWorkflowInput,
+  type OutboundRequest,
+} from '../../workflows/definitions.ts';
+import type { SessionUser } from '../auth/request-auth.ts';
+import { ConflictError, ServiceUnavailableError } from '../errors.ts';
+import { conversationNotFound } from './get-conversation.ts';
+import { presentMessage, type MessageRow, type MessageView } from './present-conversation.ts';
+
+export const maxReplyLength = 1600;
+
+export interface SendReplyDeps {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+  /** How long to wait for Temporal before answering 503. */
+  signalTimeoutMs?: number;
+}
+
+interface Target {
+  conversation_id: string;
+  contact_opted_out: boolean;
+  our_number: string;
+  customer_number: string;
+  needs_attention: boolean;
+  last_message_at: Date | null;
+}
+
+export async function sendReply(deps: SendReplyDeps, user: SessionUser, conversationId: string, body: string): Promise<MessageView> {
+  const { db } = deps;
+  const { sequelize, models } = db;
+  const tenantId = user.tenantId;
+
+  const { message, target } = await sequelize.transaction(async (transaction) => {
+    // FOR SHARE on the contact: an opt-out committing meanwhile waits for us or is seen by us.
+    const [found] = await sequelize.query<Target>(
+      `SELECT cv.id AS conversation_id, ct.opted_out AS contact_opted_out, pn.phone AS our_number,
+              ct.phone AS customer_number, cv.needs_attention, cv.last_message_at
+         FROM conversations cv
+         JOIN contacts ct ON ct.id = cv.contact_id
+         JOIN phone_numbers pn ON pn.id = cv.phone_number_id
+        WHERE cv.id = :conversationId AND cv.tenant_id = :tenantId
+        FOR SHARE OF ct FOR UPDATE OF cv`,
+      { replacements: { conversationId, tenantId }, type: QueryTypes.SELECT, transaction },
+    );
+    if (!found) throw conversationNotFound();
+    if (found.contact_opted_out) {
+      throw new ConflictError('This customer has opted out of text messages (they texted STOP); a reply cannot be sent.');
+    }
+    const created = await models.Message.create(
+      { tenantId, conversationId, direction: 'outbound', body, status: 'queued', authorUserId: user.id },
+      { transaction },
+    );
+    await sequelize.query(
+      `UPDATE conversations SET needs_attention = false,
+              last_message_at = GREATEST(last_message_at, :at), updated_at = now()
+        WHERE id = :conversationId`,
+      { replacements: { conversationId, at: created.createdAt }, transaction },
+    );
+    return { message: created, target: found };
+  });
+
+  try {
+    await signalWorkflow(deps, tenantId, target, { messageId: message.id });
+  } catch (err) {
+    const sentAnyway = !(await compensate(db, message.id, message.createdAt, target));
+    if (!sentAnyway) {
+      deps.logger.warn('reply not handed to Temporal; rolled back', {
+        conversationId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      throw new ServiceUnavailableError('Replies cannot be sent right now (the workflow service is unreachable). Try again in a moment.');
+    }
+  }
+  await notifyConversationUpdated(sequelize, { tenantId, id: conversationId });
+  const row: MessageRow = {
+    id: message.id,
+    direction: message.direction,
+    body: message.body,
+    status: message.status,
+    error_code: null,
+    author_user_id: message.authorUserId,
+    created_at: message.createdAt,
+  };
+  return presentMessage(row);
+}
+
+function signalWorkflow(deps: SendReplyDeps, tenantId: string, target: Target, request: OutboundRequest): Promise<unknown> {
+  const { temporal, taskQueue, signalTimeoutMs = 5_000 } = deps;
+  const input: ConversationWorkflowInput = { tenantId, ourNumber: target.our_number, customerNumber: target.customer_number };
+  return temporal.connection.withDeadline(Date.now() + signalTimeoutMs, () =>
+    temporal.workflow.signalWithStart<typeof conversationWorkflow, [OutboundRequest]>('conversationWorkflow', {
+      workflowId: conversationWorkflowId(tenantId, target.our_number, target.customer_number),
+      taskQueue,
+      args: [input],
+      signal: outboundMessageSignal,
+      signalArgs: [request],
+      typedSearchAttributes: [{ key: tenantIdKey, value: tenantId }],
+    }),
+  );
+}
+
+/**
+ * Takes the reply back out. Returns false when the row had already been picked up (a signal that timed
+ * out on our side but reached the workflow), in which case the reply stands.
+ */
+async function compensate(db: Database, messageId: string, createdAt: Date, before: Target): Promise<boolean> {
+  const { sequelize } = db;
+  return sequelize.transaction(async (transaction) => {
+    const [, deleted] = await sequelize.query(
+      `DELETE FROM messages WHERE id = :messageId AND status = 'queued' AND twilio_sid IS NULL`,
+      { replacements: { messageId }, transaction },
+    );
+    if (!rowCountOf(deleted)) return false;
+    // Only undo what is still ours: a newer message may have moved these on meanwhile.
+    await sequelize.query(
+      `UPDATE conversations
+          SET needs_attention = CASE WHEN needs_attention = false THEN :needsAttention ELSE needs_attention END,
+              last_message_at = CASE WHEN last_message_at = :ourAt THEN CAST(:previousAt AS timestamptz) ELSE last_message_at END
+        WHERE id = :conversationId`,
+      {
+        replacements: {
+          conversationId: before.conversation_id,
+          needsAttention: before.needs_attention,
+          ourAt: createdAt,
+          previousAt: before.last_message_at,
+        },
+        transaction,
+      },
+    );
+    return true;
+  });
+}
+
+/** sequelize.query's second element for a DELETE on postgres is the pg Result (or a row count). */
+function rowCountOf(result: unknown): number {
+  if (typeof result === 'number') return result;
+  if (result && typeof result === 'object' && 'rowCount' in result && typeof result.rowCount === 'number') return result.rowCount;
+  return 0;
+}

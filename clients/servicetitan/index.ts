@@ -1,0 +1,18 @@
+// The ServiceTitan client's public surface.
+export { ServiceTitanClient, type ServiceTitanClientOptions } from './client.ts';
+export { ServiceTitanTokenCache, type IssuedToken, type TokenCacheKey, type TokenCacheOptions } from './token-cache.ts';
+export {
+  ServiceTitanError,
+  isServiceTitanError,
+  type ServiceTitanErrorKind,
+  type ServiceTitanErrorInit,
+  type ServiceTitanFieldErrors,
+} from './errors.ts';
+export {
+  serviceTitanEnvironments,
+  urlsFor,
+  isServiceTitanEnvironment,
+  type ServiceTitanEnvironment,
+  type ServiceTitanUrls,
+} from './environments.ts';
+export type * from './types.ts';

@@ -1,0 +1,21 @@
+// Conversation changes are announced with Postgres NOTIFY so every API process can push them to
+// the inbox over server-sent events, whichever worker made the change.
+import type { Sequelize, Transaction } from 'sequelize';
+
+export const conversationEventsChannel = 'conversation_updated';
+
+export interface ConversationEvent {
+  tenantId: string;
+  id: string;
+}
+
+export async function notifyConversationUpdated(
+  sequelize: Sequelize,
+  event: ConversationEvent,
+  transaction?: Transaction,
+): Promise<void> {
+  await sequelize.query('SELECT pg_notify(:channel, :payload)', {
+    replacements: { channel: conversationEventsChannel, payload: JSON.stringify(event) },
+    transaction,
+  });
+}

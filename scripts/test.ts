@@ -1,0 +1,71 @@
+// `npm test`: every check, in order, stopping at the first failure. Output streams as it happens.
+//   Temporal CLI → Chromium (when there are browser tests) → eslint → tsc → vitest (unit, workflow, API)
+//   → vitest (browser, when vitest.browser.config.ts exists).
+// Run one file while working: `node_modules/.bin/vitest run path/to/file.test.ts`.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../config/env.ts';
+
+interface Step {
+  name: string;
+  command: string;
+  args: string[];
+}
+
+const bin = (name: string) => join(projectRoot, 'node_modules', '.bin', name);
+const browserConfig = join(projectRoot, 'vitest.browser.config.ts');
+const hasBrowserTests = existsSync(browserConfig);
+
+const steps: Step[] = [
+  { name: 'Temporal CLI', command: 'bash', args: [join(projectRoot, 'scripts', 'install-temporal.sh')] },
+  ...(hasBrowserTests
+    ? [{ name: 'Chromium', command: 'bash', args: [join(projectRoot, 'scripts', 'ensure-chromium.sh')] }]
+    : []),
+  { name: 'eslint', command: bin('eslint'), args: ['.'] },
+  { name: 'tsc', command: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'vitest (unit, workflow, API)', command: bin('vitest'), args: ['run'] },
+  ...(hasBrowserTests
+    ? [{ name: 'vitest (browser)', command: bin('vitest'), args: ['run', '--config', 'vitest.browser.config.ts'] }]
+    : []),
+];
+
+let current: ReturnType<typeof spawn> | null = null;
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupted = true;
+    // Children in our process group already got a terminal's Ctrl-C; a second signal does no harm.
+    current?.kill(signal);
+  });
+}
+
+function run(step: Step): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(step.command, step.args, { cwd: projectRoot, stdio: 'inherit' });
+    current = child;
+    child.once('error', (err) => {
+      process.stderr.write(`\n✗ ${step.name}: could not start ${step.command}: ${err.message}\n`);
+      resolve(127);
+    });
+    child.once('exit', (code, signal) => {
+      current = null;
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+const started = Date.now();
+for (const step of steps) {
+  process.stdout.write(`\n=== ${step.name}: ${[step.command.replace(projectRoot + '/', ''), ...step.args].join(' ')}\n`);
+  const t0 = Date.now();
+  const code = await run(step);
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  if (code !== 0 || interrupted) {
+    process.stderr.write(`\n✗ ${step.name} failed (exit ${code}, ${seconds}s). Later steps were not run.\n`);
+    process.exit(code === 0 ? 130 : code);
+  }
+  process.stdout.write(`✓ ${step.name} (${seconds}s)\n`);
+}
+if (!hasBrowserTests) process.stdout.write('\n(no vitest.browser.config.ts: browser tests skipped)\n');
+process.stdout.write(`\nAll checks passed in ${((Date.now() - started) / 1000).toFixed(0)}s.\n`);

@@ -1,0 +1,15 @@
+// The fake ServiceTitan's public surface for tests, benchmarks and the demo.
+export { FakeServiceTitan, startFakeServiceTitan, type FakeServiceTitanOptions } from './fake-servicetitan.ts';
+export { FaultInjector, type FaultKind, type FaultScope, type FaultSettings } from './faults.ts';
+export { demoServiceTitanTenant } from './demo-tenant.ts';
+export { serviceTitanSchemas } from './openapi-schemas.ts';
+export {
+  defaultScopes,
+  type FakeBookingResponse,
+  type FakeCustomer,
+  type FakeCustomerInit,
+  type FakeTenant,
+  type FakeTenantInit,
+  type LoggedRequest,
+  type StoredBooking,
+} from './fake-state.ts';

@@ -1,0 +1,74 @@
+// Starts a Temporal worker for the conversation workflow and its activities. Scale by running more.
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities/index.ts';
+import { createClassifier } from './clients/openai/classifier.ts';
+import { ServiceTitanTokenCache } from './clients/servicetitan/token-cache.ts';
+import { createTwilioSender } from './clients/twilio/sender.ts';
+import { loadEnv, requireDatabaseUrl, type Env } from './config/env.ts';
+import { createDatabase } from './db/connection.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
+import { SecretBox } from './secrets/secret-box.ts';
+
+export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export function createActivityDeps(env: Env, logger: Logger): ActivityDeps {
+  return {
+    env,
+    db: createDatabase(requireDatabaseUrl(env), { poolMax: 30 }),
+    box: new SecretBox(env.ENCRYPTION_KEY),
+    classifier: env.OPENAI_API_KEY
+      ? createClassifier({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL })
+      : null,
+    twilio: createTwilioSender({ apiBaseUrl: env.TWILIO_API_BASE_URL }),
+    serviceTitanTokens: new ServiceTitanTokenCache(),
+    logger,
+  };
+}
+
+export interface StartWorkerOptions {
+  env: Env;
+  logger: Logger;
+  /** Tests pass a prebuilt bundle so each worker does not rebuild it. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  deps?: ActivityDeps;
+}
+
+export async function startWorker({ env, logger, workflowBundle, deps }: StartWorkerOptions) {
+  const activityDeps = deps ?? createActivityDeps(env, logger);
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    activities: createActivities(activityDeps),
+    // Activities mostly wait on HTTP; bookings hold a database connection while they do.
+    maxConcurrentActivityTaskExecutions: 25,
+  });
+  const running = worker.run();
+  logger.info('worker started', { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE });
+  return {
+    worker,
+    running,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => {});
+      await connection.close();
+      if (!deps) await activityDeps.db.sequelize.close();
+    },
+  };
+}
+
+if (import.meta.main) {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL, { service: 'worker' });
+  // The Temporal runtime shuts the worker down on SIGINT/SIGTERM; `running` then resolves.
+  startWorker({ env, logger })
+    .then(({ running }) => running)
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      logger.error('worker failed', { error: err });
+      process.exit(1);
+    });
+}
