@@ -23,7 +23,16 @@ let runtimeInstalled = false;
 function quietTemporalRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Temporal's own log lines (activity failures, workflow logs) are scanned for secrets too.
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => {
+      const line = JSON.stringify({ level: entry.level, msg: entry.message, ...entry.meta }, (_k, v: unknown) =>
+        typeof v === 'bigint' ? String(v) : v,
+      );
+      capturedLogLines.push(line);
+      if (entry.level === 'ERROR') console.error(line);
+    }),
+  });
 }
 
 /** Every log line written during the test run, to prove no secret is ever logged. */

@@ -1,0 +1,89 @@
+// EXPLAIN on a few thousand rows: the search uses its trigram indexes and the list its order index.
+// Prints the plans (for the record); asserts which indexes appear, never timings.
+import { QueryTypes } from 'sequelize';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretBox } from '../../secrets/secret-box.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { createPhoneNumber, createTenant } from '../../test/support/factories.ts';
+import { orderBySql } from './find-conversations.ts';
+import { matchingConversationIdsSql, searchTerms } from './search.ts';
+
+let test: TestDatabase;
+let tenantId: string;
+const box = new SecretBox(Buffer.alloc(32, 5).toString('base64'));
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  for (let t = 0; t < 3; t++) {
+    const { tenant } = await createTenant(test.db, box);
+    const number = await createPhoneNumber(test.db, { tenantId: tenant.id });
+    tenantId = tenant.id;
+    await test.db.sequelize.query(
+      `WITH c AS (
+         INSERT INTO contacts (tenant_id, phone, first_name, last_name)
+         SELECT :tenantId, '+1' || (2000000000 + :offset + g)::text,
+                (ARRAY['Maria','James','Aisha','Chen','Olivia','Diego','Priya','Noah'])[1 + g % 8] || g,
+                (ARRAY['Garcia','Smith','Okafor','Wang','Johnson','Rossi','Patel','Nguyen'])[1 + (g / 8) % 8] || g
+           FROM generate_series(1, 10000) g
+         RETURNING id, tenant_id)
+       INSERT INTO conversations (tenant_id, contact_id, phone_number_id, category, needs_attention, last_message_at)
+       SELECT c.tenant_id, c.id, :numberId, (ARRAY['engaged','engaged','opt_out','complaint'])[1 + (random() * 3)::int],
+              random() < 0.1, now() - random() * interval '30 days'
+         FROM c`,
+      { replacements: { tenantId: tenant.id, numberId: number.id, offset: t * 100_000 } },
+    );
+    await test.db.sequelize.query(
+      `INSERT INTO messages (tenant_id, conversation_id, direction, body, status, created_at)
+       SELECT cv.tenant_id, cv.id, 'inbound',
+              (ARRAY['My AC is not cooling', 'The water heater is leaking', 'Breaker keeps tripping in the kitchen',
+                     'Can you give me a quote for a new furnace?', 'Need to reschedule my appointment'])[1 + g % 5]
+                || ' ref ' || md5(cv.id::text || g::text),
+              'received', now() - g * interval '1 hour'
+         FROM conversations cv, generate_series(1, 4) g
+        WHERE cv.tenant_id = :tenantId`,
+      { replacements: { tenantId: tenant.id } },
+    );
+  }
+  await test.db.sequelize.query('ANALYZE');
+});
+
+afterAll(async () => {
+  await test?.drop();
+});
+
+async function explain(sql: string, replacements: Record<string, unknown>): Promise<string> {
+  const rows = await test.db.sequelize.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, { replacements, type: QueryTypes.SELECT });
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+describe('search query plans (30,000 conversations, 120,000 messages, 3 tenants)', () => {
+  it.each([
+    ['a name', 'Okafor13'],
+    ['phone digits', '(200) 000-1234'],
+    ['a word of a message', 'tripping in the kit'],
+  ])('search by %s uses the trigram indexes', async (_what, text) => {
+    const terms = searchTerms(text)!;
+    const matching = matchingConversationIdsSql(terms);
+    const plan = await explain(
+      `SELECT cv.id FROM conversations cv
+        WHERE cv.tenant_id = :tenantId AND cv.category = 'engaged' AND cv.id IN (${matching.sql})
+        ORDER BY ${orderBySql} LIMIT 31`,
+      { tenantId, ...matching.replacements },
+    );
+    console.log(`-- search "${text}"\n${plan}\n`);
+    expect(plan).toContain('messages_body_trgm_idx');
+    expect(plan).toMatch(/contacts_(first_name|last_name)_trgm_idx/);
+    if (terms.digits) expect(plan).toContain('contacts_phone_digits_trgm_idx');
+    expect(plan).not.toMatch(/Seq Scan on messages/);
+  });
+
+  it('the unfiltered list walks the inbox order index', async () => {
+    const plan = await explain(
+      `SELECT cv.id FROM conversations cv WHERE cv.tenant_id = :tenantId AND cv.category = 'engaged' ORDER BY ${orderBySql} LIMIT 31`,
+      { tenantId },
+    );
+    console.log(`-- list\n${plan}\n`);
+    expect(plan).toContain('conversations_inbox_order_idx');
+    expect(plan).not.toMatch(/Sort/);
+  });
+});
