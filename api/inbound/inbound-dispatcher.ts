@@ -2,13 +2,8 @@ import type { Client } from '@temporalio/client';
 import { Op } from 'sequelize';
 import type { Database } from '../../db/connection.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { conversationWorkflow } from '../../workflows/conversation.ts';
-import {
-  conversationWorkflowId,
-  inboundMessageSignal,
-  tenantIdKey,
-  type InboundMessage,
-} from '../../workflows/definitions.ts';
+import { conversationWorkflowId, inboundMessageSignal, type InboundMessage } from '../../workflows/definitions.ts';
+import { signalConversation } from '../temporal/signal-conversation.ts';
 
 export interface DispatcherOptions {
   temporal: Client;
@@ -52,8 +47,8 @@ export class InboundDispatcher {
       }
     }
     await this.#o.db.sequelize.query(
-      `INSERT INTO inbound_outbox (id, message_sid, workflow_id, payload, attempts, created_at, updated_at)
-       VALUES (gen_random_uuid(), :sid, :workflowId, CAST(:payload AS jsonb), 0, now(), now())
+      `INSERT INTO inbound_outbox (id, message_sid, workflow_id, payload, attempts, created_at)
+       VALUES (gen_random_uuid(), :sid, :workflowId, CAST(:payload AS jsonb), 0, now())
        ON CONFLICT (message_sid) DO NOTHING`,
       {
         replacements: {
@@ -69,17 +64,10 @@ export class InboundDispatcher {
 
   #signal(message: InboundMessage): Promise<unknown> {
     const { temporal, taskQueue, signalTimeoutMs } = this.#o;
-    return temporal.connection.withDeadline(Date.now() + signalTimeoutMs, () =>
-      temporal.workflow.signalWithStart<typeof conversationWorkflow, [InboundMessage]>('conversationWorkflow', {
-        workflowId: conversationWorkflowId(message.tenantId, message.to, message.from),
-        taskQueue,
-        args: [{ tenantId: message.tenantId, ourNumber: message.to, customerNumber: message.from }],
-        signal: inboundMessageSignal,
-        signalArgs: [message],
-        typedSearchAttributes: [{ key: tenantIdKey, value: message.tenantId }],
-      }),
-    );
+    const address = { tenantId: message.tenantId, ourNumber: message.to, customerNumber: message.from };
+    return signalConversation({ temporal, taskQueue, timeoutMs: signalTimeoutMs }, address, inboundMessageSignal, [message]);
   }
+
 
   /** Delivers the outbox in arrival order; stops at the first failure and tries again later. */
   async relayOnce(): Promise<number> {

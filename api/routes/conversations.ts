@@ -56,7 +56,7 @@ export function conversationRoutes(deps: ConversationRoutesDeps): Router {
     const { user } = authOf(req);
     const id = conversationId(req.params.id);
     const correction = parseOrThrow(correctionSchema, req.body);
-    res.json({ conversation: await correctConversation(db, user, id, correction) });
+    res.json({ conversation: await correctConversation(db, user, id, correction, deps) });
   });
 
   return router;

@@ -46,6 +46,13 @@ export interface PipelineOptions {
   serviceTitan?: boolean;
   /** Configure an OpenAI key (default true); without it every message files as fallback `engaged`. */
   openai?: boolean;
+  /** Another Temporal server than the shared one (e.g. a dedicated dev server a test stops and restarts). */
+  temporalAddress?: string;
+  /**
+   * Let the API build its own lazy Temporal connection (as production does), so it starts and answers
+   * webhooks while Temporal is down. `pipeline.temporal` is then that same lazy client.
+   */
+  lazyTemporal?: boolean;
 }
 
 export interface Pipeline {
@@ -87,7 +94,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const env = loadEnv({
     NODE_ENV: 'test',
     DATABASE_URL: test.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_ADDRESS: options.temporalAddress ?? inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     PUBLIC_BASE_URL: 'https://intellisend.test',
     ...(options.openai === false ? {} : { OPENAI_API_KEY: openaiKey, OPENAI_BASE_URL: openai.url }),
@@ -133,11 +140,14 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     });
   }
 
-  const temporal = new Client({
-    connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS }),
-    namespace: env.TEMPORAL_NAMESPACE,
-  });
-  const app = createApp({ env, db, box, logger, temporal });
+  const ownTemporal = options.lazyTemporal
+    ? null
+    : new Client({
+        connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS }),
+        namespace: env.TEMPORAL_NAMESPACE,
+      });
+  const app = createApp({ env, db, box, logger, ...(ownTemporal ? { temporal: ownTemporal } : {}) });
+  const temporal = ownTemporal ?? app.temporal;
   const server: Server = await new Promise((resolve) => {
     const s = app.app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -182,7 +192,8 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       await pipeline.stopWorker();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();
-      await temporal.connection.close();
+      // A lazy client belongs to the app, which closed it.
+      if (ownTemporal) await ownTemporal.connection.close();
       await Promise.all([serviceTitan.close(), openai.close(), twilio.close()]);
       await test.drop();
     },

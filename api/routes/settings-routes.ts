@@ -1,0 +1,39 @@
+// Tenant settings (admin only): /api/tenants/:tenantId/… — ServiceTitan, Twilio, booking health, users.
+// Signed in first (401), then an admin (403), then the session's own tenant (404), in every handler.
+import type { Client } from '@temporalio/client';
+import { Router, type RequestHandler } from 'express';
+import type { ServiceTitanTokenCache } from '../../clients/servicetitan/index.ts';
+import type { Env } from '../../config/env.ts';
+import type { Database } from '../../db/connection.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { SecretBox } from '../../secrets/secret-box.ts';
+import { bookingHealthRoutes } from './settings-booking-health.ts';
+import { serviceTitanSettingsRoutes } from './settings-servicetitan.ts';
+import { twilioSettingsRoutes } from './settings-twilio.ts';
+import { userRoutes } from './settings-users.ts';
+
+export interface SettingsRoutesDeps {
+  env: Env;
+  db: Database;
+  box: SecretBox;
+  logger: Logger;
+  temporal: Client;
+  /** This process's ServiceTitan tokens (test connection, tag lookup); a save drops the tenant's. */
+  serviceTitanTokens: ServiceTitanTokenCache;
+  /** Forget cached Twilio credentials of a tenant (NumberDirectory.forgetTenant). */
+  twilioCredentialsChanged(tenantId: string): void;
+  requireUser: RequestHandler;
+  mutationGuard: RequestHandler;
+  /** ServiceTitan request timeout for test connection and tag lookups (tests shorten it). */
+  serviceTitanTimeoutMs?: number;
+}
+
+export function settingsRoutes(deps: SettingsRoutesDeps): Router {
+  const router = Router();
+  router.use('/api/tenants', deps.requireUser, deps.mutationGuard);
+  router.use(serviceTitanSettingsRoutes(deps));
+  router.use(twilioSettingsRoutes(deps));
+  router.use(bookingHealthRoutes(deps));
+  router.use(userRoutes(deps));
+  return router;
+}

@@ -1,0 +1,91 @@
+// Temporal goes down. Twilio still gets its 200 within seconds, the message waits in the Postgres
+// outbox (once, even when Twilio re-delivers it), and when Temporal is back the relay hands it to the
+// conversation workflow, which records and classifies it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startTemporalDevServer, type TemporalDevServer } from '../../scripts/temporal-dev-server.ts';
+import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
+import { capturedLogLines, startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+
+let dir: string;
+let port: number;
+let temporal: TemporalDevServer | null = null;
+let p: Pipeline;
+
+const startTemporal = async () => {
+  temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.sqlite'), port });
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'intellisend-temporal-outage-'));
+  port = await freePort();
+  await startTemporal();
+  // The API builds its own lazy connection, as in production.
+  p = await startPipeline({ temporalAddress: `127.0.0.1:${port}`, lazyTemporal: true });
+});
+afterAll(async () => {
+  await p?.close();
+  await temporal?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function storedMessage(sid: string) {
+  return p.test.db.models.Message.findOne({ where: { twilioSid: sid } });
+}
+
+describe('Temporal is down when a text arrives', () => {
+  it('answers Twilio, keeps the message in the outbox once, and delivers it when Temporal is back', { timeout: 150_000 }, async () => {
+    const { models } = p.test.db;
+
+    // Everything works before the outage.
+    const earlier = uniquePhone();
+    const earlierSid = twilioMessageSid();
+    expect((await p.sendInbound({ from: earlier, body: 'Can you service my furnace next week?', messageSid: earlierSid })).status).toBe(200);
+    await waitFor(async () => (await p.conversationWith(earlier))?.classificationSource === 'ai', { what: 'the first message to be classified' });
+
+    await temporal!.stop();
+    temporal = null;
+
+    const customer = uniquePhone();
+    const sid = twilioMessageSid();
+    const body = 'Hi, the AC stopped cooling overnight. Can a tech come today?';
+    const started = Date.now();
+    const first = await p.sendInbound({ from: customer, body, messageSid: sid });
+    const answeredInMs = Date.now() - started;
+    if (first.status !== 200) console.log(capturedLogLines.filter((l) => /error|warn/.test(l)).slice(-10).join('\n'));
+    expect(first.status).toBe(200);
+    expect(await first.text()).toMatch(/<Response\/>$/);
+    expect(answeredInMs).toBeLessThan(5_000);
+    // Twilio re-delivers the same message (it did not see our answer in time, say).
+    const again = await p.sendInbound({ from: customer, body, messageSid: sid });
+    expect(again.status).toBe(200);
+
+    const waiting = await models.InboundOutbox.findAll({ where: { messageSid: sid } });
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]!.deliveredAt).toBeNull();
+    expect(await storedMessage(sid)).toBeNull();
+
+    await startTemporal();
+
+    const conversation = await waitFor(
+      async () => {
+        const c = await p.conversationWith(customer);
+        return c?.classificationSource === 'ai' ? c : null;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, what: 'the message to be recorded and classified after the outage' },
+    );
+    expect(conversation.category).toBe('engaged');
+    expect(conversation.needsAttention).toBe(true);
+    const messages = await models.Message.findAll({ where: { conversationId: conversation.id } });
+    expect(messages.map((m) => [m.twilioSid, m.body])).toEqual([[sid, body]]);
+    const delivered = await models.InboundOutbox.findAll({ where: { messageSid: sid } });
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.deliveredAt).toBeInstanceOf(Date);
+    // The conversation carries on as usual: it is booked once.
+    await waitFor(async () => (await p.conversationWith(customer))?.serviceTitanBookingId, { timeoutMs: 30_000, what: 'the booking' });
+    expect(p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversation.id}`)).toHaveLength(1);
+    expect(await models.Message.count({ where: { twilioSid: earlierSid } })).toBe(1);
+  });
+});

@@ -1,0 +1,109 @@
+// The JSON shapes of the Inbox API (see contract.md, "Session and roles" and "Inbox API").
+
+export type Role = 'admin' | 'csr';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: Role;
+  tenantId: string;
+}
+
+/** `GET /api/auth/me`. The tenant is optional: shown in the header when the API provides it. */
+export interface MeResponse {
+  user: SessionUser;
+  tenant?: { id: string; name: string };
+}
+
+export type Category = 'engaged' | 'opt_out' | 'complaint';
+export type Tab = 'engaged' | 'opt_outs' | 'complaints';
+/** `retrying` is what the database calls a booking Temporal is still retrying; the API may pass it on. */
+export type BookingStatus = 'none' | 'pending' | 'retrying' | 'created' | 'failed' | 'skipped';
+export type Direction = 'inbound' | 'outbound';
+
+export interface Contact {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string;
+  optedOut: boolean;
+}
+
+export interface Conversation {
+  id: string;
+  category: Category;
+  needsAttention: boolean;
+  lastMessageAt: string | null;
+  createdAt: string;
+  contact: Contact;
+  lastMessage: { direction: Direction; body: string; createdAt: string } | null;
+  bookingStatus: BookingStatus;
+  serviceTitanBookingId: string | null;
+  serviceTitanBookingCreatedAt: string | null;
+}
+
+export type TabCounts = Record<Tab, number>;
+
+export interface ConversationPage {
+  items: Conversation[];
+  counts: TabCounts;
+  /** Needs-attention counts per tab, when the API provides them. */
+  attention?: TabCounts;
+  nextCursor: string | null;
+}
+
+export type ClassificationSource = 'keyword' | 'ai' | 'csr' | 'fallback';
+
+export interface Classification {
+  category: Category;
+  confidence: number | null;
+  reason: string | null;
+  /** Null until the first classification (e.g. a conversation a person started). */
+  source: ClassificationSource | null;
+}
+
+/** Extension of the detail response: how the ServiceTitan booking is going. */
+export interface BookingProgress {
+  status: BookingStatus;
+  attempts: number;
+  lastError: string | null;
+}
+
+export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+
+export interface Message {
+  id: string;
+  direction: Direction;
+  body: string;
+  status: MessageStatus | string;
+  createdAt: string;
+  /** Extension: Twilio's error code when an outbound message failed. */
+  errorCode?: string | null;
+}
+
+export interface ConversationDetail {
+  conversation: Conversation & { classification: Classification; booking?: BookingProgress };
+  messages: Message[];
+}
+
+export const tabs: readonly { id: Tab; label: string }[] = [
+  { id: 'engaged', label: 'Engaged' },
+  { id: 'opt_outs', label: 'Opt outs' },
+  { id: 'complaints', label: 'Complaints' },
+];
+
+export function parseTab(value: string | null): Tab {
+  return value === 'opt_outs' || value === 'complaints' ? value : 'engaged';
+}
+
+export const categoryLabels: Record<Category, string> = {
+  engaged: 'Engaged',
+  opt_out: 'Opt out',
+  complaint: 'Complaint',
+};
+
+/** One page of the list; the API caps `limit`, so more come through `nextCursor`. */
+export const conversationPageSize = 30;
+
+/** The API refuses longer searches. */
+export const maxSearchLength = 200;

@@ -1,0 +1,40 @@
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then a short date. */
+export function relativeTime(iso: string, now: number = Date.now()): string {
+  const then = new Date(iso).getTime();
+  const elapsed = Math.max(0, now - then);
+  if (elapsed < minute) return 'just now';
+  if (elapsed < hour) return `${Math.floor(elapsed / minute)} min ago`;
+  if (elapsed < day) return `${Math.floor(elapsed / hour)} h ago`;
+  if (elapsed < 2 * day) return 'yesterday';
+  if (elapsed < 7 * day) return `${Math.floor(elapsed / day)} days ago`;
+  const date = new Date(then);
+  const sameYear = date.getUTCFullYear() === new Date(now).getUTCFullYear();
+  return date.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC', ...(sameYear ? {} : { year: 'numeric' }) });
+}
+
+/** The full date and time; local once the browser is in charge (`local`), UTC before. */
+export function absoluteTime(iso: string, local: boolean): string {
+  return new Date(iso).toLocaleString('en-US', {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    ...(local ? {} : { timeZone: 'UTC', timeZoneName: 'short' }),
+  });
+}
+
+/** Time of day for a message bubble; with the date when it is not today. */
+export function messageTime(iso: string, local: boolean, now: number = Date.now()): string {
+  const timeZone = local ? undefined : 'UTC';
+  const date = new Date(iso);
+  const dayOf = (d: Date) => d.toLocaleDateString('en-US', { timeZone });
+  const time = date.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone });
+  if (dayOf(date) === dayOf(new Date(now))) return local ? time : `${time} UTC`;
+  return `${date.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone })}, ${time}${local ? '' : ' UTC'}`;
+}
