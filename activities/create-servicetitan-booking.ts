@@ -43,12 +43,14 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
       throw ApplicationFailure.nonRetryable(error, 'ServiceTitanConfigError');
     }
 
-    const attempt = Context.current().info.attempt;
+    const context = Context.current();
+    const attempt = context.info.attempt;
     await models.Conversation.update(
       { bookingStatus: attempt > 1 ? 'retrying' : 'pending', bookingAttempts: sequelize.literal('booking_attempts + 1') },
       { where: { id: conversationId } },
     );
 
+    const heartbeat = setInterval(() => context.heartbeat(), 2_000);
     try {
       const bookingId = await sequelize.transaction(async (transaction) => {
         // Bounded wait: a stuck earlier attempt holds the lock at most for its own HTTP timeouts.
@@ -82,6 +84,8 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
         ...(failure.nonRetryable ? { bookingStatus: 'failed' } : { bookingStatus: 'retrying' }),
       });
       throw failure;
+    } finally {
+      clearInterval(heartbeat);
     }
   };
 

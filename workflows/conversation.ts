@@ -53,12 +53,15 @@ const bookingRetry: RetryPolicy = {
 /** The first booking attempt runs alone so ops see `BookingStatus="retrying"` as soon as it fails. */
 const bookingFirstTry = proxyActivities<Activities>({
   startToCloseTimeout: '60s',
+  // The activity heartbeats while it works, so a killed worker is noticed in seconds, not at the timeout.
+  heartbeatTimeout: '10s',
   retry: { ...bookingRetry, maximumAttempts: 1 },
 });
 
 /** Then Temporal retries with backoff (honouring Retry-After) for up to a day; attempts show on the workflow. */
 const bookingRetries = proxyActivities<Activities>({
   startToCloseTimeout: '60s',
+  heartbeatTimeout: '10s',
   scheduleToCloseTimeout: '24h',
   retry: bookingRetry,
 });
@@ -150,7 +153,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     conversationId = recorded.conversationId;
     if (recorded.bookingId) {
       bookingId = recorded.bookingId;
-      bookingStatus = 'created';
+      // A new run (after continue-as-new or a restart) learns of the booking from the database.
+      if (bookingStatus !== 'created') setBookingStatus('created');
     }
 
     const keyword = matchKeyword(message.body);

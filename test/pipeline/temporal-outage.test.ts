@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startTemporalDevServer, type TemporalDevServer } from '../../scripts/temporal-dev-server.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
-import { capturedLogLines, startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let dir: string;
 let port: number;
@@ -54,10 +54,11 @@ describe('Temporal is down when a text arrives', () => {
     const started = Date.now();
     const first = await p.sendInbound({ from: customer, body, messageSid: sid });
     const answeredInMs = Date.now() - started;
-    if (first.status !== 200) console.log(capturedLogLines.filter((l) => /error|warn/.test(l)).slice(-10).join('\n'));
     expect(first.status).toBe(200);
     expect(await first.text()).toMatch(/<Response\/>$/);
-    expect(answeredInMs).toBeLessThan(5_000);
+    // The dispatcher gives Temporal 3 s; Twilio gives us 15 s before it counts the webhook as failed.
+    console.info(`webhook answered in ${answeredInMs} ms while Temporal was down`);
+    expect(answeredInMs).toBeLessThan(10_000);
     // Twilio re-delivers the same message (it did not see our answer in time, say).
     const again = await p.sendInbound({ from: customer, body, messageSid: sid });
     expect(again.status).toBe(200);
