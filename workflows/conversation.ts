@@ -84,6 +84,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   let bookingStatus: BookingStatus = carried?.bookingStatus ?? 'none';
   let bookingId = carried?.bookingId ?? null;
   let bookingInFlight = false;
+  let retryRequested = false;
 
   setHandler(inboundMessageSignal, (message) => void queue.push({ kind: 'inbound', message }));
   setHandler(outboundMessageSignal, (request) => void queue.push({ kind: 'outbound', request }));
@@ -128,6 +129,11 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       await store.recordBookingGaveUp({ conversationId: id, error: failureMessage(err) });
     } finally {
       bookingInFlight = false;
+    }
+    // An admin asked to retry while this attempt was still failing: honour it now.
+    if (retryRequested && bookingStatus === 'failed') {
+      retryRequested = false;
+      maybeBook();
     }
   }
 
@@ -190,7 +196,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       category = work.category;
       upsertSearchAttributes([{ key: categoryKey, value: category }]);
       maybeBook();
-    } else if (bookingStatus === 'failed' || bookingStatus === 'skipped' || bookingStatus === 'none') maybeBook();
+    } else if (bookingInFlight) retryRequested = true;
+    else if (bookingStatus === 'failed' || bookingStatus === 'skipped' || bookingStatus === 'none') maybeBook();
   }
 
   for (;;) {
