@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'web/**', '.data/**', '.tools/**', 'test/browser/**'],
+    exclude: ['node_modules/**', 'web/**', '.data/**', '.tools/**', 'test/browser/**', 'test/reliability/**'],
     // Temporal's native bridge does not survive worker threads.
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],

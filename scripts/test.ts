@@ -1,6 +1,8 @@
 // `npm test`: every check, in order, stopping at the first failure. Output streams as it happens.
 //   Temporal CLI → Chromium (when there are browser tests) → eslint → tsc → vitest (unit, workflow, API)
+//   → vitest (reliability, ci scale: soak under faults, outages, bad input, tenant isolation, secrets)
 //   → vitest (browser, when vitest.browser.config.ts exists).
+// The full reliability run is `RELIABILITY_SCALE=full npm run test:reliability`.
 // Run one file while working: `node_modules/.bin/vitest run path/to/file.test.ts`.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,6 +27,7 @@ const steps: Step[] = [
   { name: 'eslint', command: bin('eslint'), args: ['.'] },
   { name: 'tsc', command: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
   { name: 'vitest (unit, workflow, API)', command: bin('vitest'), args: ['run'] },
+  { name: 'vitest (reliability, ci scale)', command: bin('vitest'), args: ['run', '--config', 'vitest.reliability.config.ts'] },
   ...(hasBrowserTests
     ? [{ name: 'vitest (browser)', command: bin('vitest'), args: ['run', '--config', 'vitest.browser.config.ts'] }]
     : []),

@@ -27,6 +27,19 @@ export class NumberDirectory {
   async ownerOf(phone: string): Promise<NumberOwner | null> {
     const hit = this.#cache.get(phone);
     if (hit && hit.expires > Date.now()) return hit.owner;
+    try {
+      return await this.#lookUp(phone);
+    } catch (err) {
+      // PostgreSQL is unreachable (restarting, failing over): a number we knew keeps its last known
+      // owner, so webhooks are still verified and handed to Temporal instead of failing with a 500
+      // that Twilio would not re-deliver. Checked again in a couple of seconds.
+      if (!hit?.owner) throw err;
+      hit.expires = Date.now() + 2_000;
+      return hit.owner;
+    }
+  }
+
+  async #lookUp(phone: string): Promise<NumberOwner | null> {
     const number = await this.#db.models.PhoneNumber.findOne({ where: { phone } });
     let owner: NumberOwner | null = null;
     if (number) {

@@ -15,7 +15,8 @@ const inboundSchema = z.object({
   AccountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID'),
   From: e164,
   To: e164,
-  Body: z.string().max(1600, 'is longer than an SMS can be (1600 characters)').default(''),
+  // PostgreSQL text cannot hold U+0000 (Sequelize would silently store it as the two characters "\0").
+  Body: z.string().max(1600, 'is longer than an SMS can be (1600 characters)').default('').transform((v) => v.replaceAll('\u0000', '')),
   NumMedia: z.coerce.number().int().min(0).max(10).default(0),
 });
 

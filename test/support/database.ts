@@ -35,8 +35,8 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: inject('postgresAdminUrl') });
+async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     return await work(client);
@@ -57,7 +57,7 @@ async function databaseExists(client: pg.Client, name: string): Promise<boolean>
   return (rowCount ?? 0) > 0;
 }
 
-async function ensureTemplate(client: pg.Client): Promise<string> {
+async function ensureTemplate(client: pg.Client, adminUrl: string): Promise<string> {
   const template = templateName();
   if (await databaseExists(client, template)) return template;
   await client.query('SELECT pg_advisory_lock($1)', [templateLockKey]);
@@ -67,7 +67,7 @@ async function ensureTemplate(client: pg.Client): Promise<string> {
     const building = `${template}_building`;
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${quoteIdent(building)}`);
-    const sequelize = createSequelize(databaseUrl(inject('postgresAdminUrl'), building), { poolMax: 2 });
+    const sequelize = createSequelize(databaseUrl(adminUrl, building), { poolMax: 2 });
     try {
       await migrate(sequelize);
     } finally {
@@ -80,35 +80,43 @@ async function ensureTemplate(client: pg.Client): Promise<string> {
   }
 }
 
-async function createNamedDatabase(template: string | null): Promise<{ name: string; url: string }> {
+async function createNamedDatabase(adminUrl: string, template: string | null): Promise<{ name: string; url: string }> {
   const name = `intellisend_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(async (client) => {
-    const from = template ?? (await ensureTemplate(client));
+  await withAdmin(adminUrl, async (client) => {
+    const from = template ?? (await ensureTemplate(client, adminUrl));
     await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(from)}`);
   });
-  return { name, url: databaseUrl(inject('postgresAdminUrl'), name) };
+  return { name, url: databaseUrl(adminUrl, name) };
 }
 
-async function dropNamedDatabase(name: string): Promise<void> {
-  await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+async function dropNamedDatabase(adminUrl: string, name: string): Promise<void> {
+  await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+}
+
+export interface TestDatabaseOptions {
+  /** Another PostgreSQL server than the shared one (e.g. an embedded one a test stops and restarts). */
+  adminUrl?: string;
+  poolMax?: number;
 }
 
 /** A migrated database of its own; call `drop()` in afterAll. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const { name, url } = await createNamedDatabase(null);
-  const db = createDatabase(url, { poolMax: 5 });
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const adminUrl = options.adminUrl ?? inject('postgresAdminUrl');
+  const { name, url } = await createNamedDatabase(adminUrl, null);
+  const db = createDatabase(url, { poolMax: options.poolMax ?? 5 });
   return {
     db,
     url,
     drop: async () => {
       await db.sequelize.close();
-      await dropNamedDatabase(name);
+      await dropNamedDatabase(adminUrl, name);
     },
   };
 }
 
 /** An empty database (no tables, no migrations applied) for testing migrations themselves. */
 export async function createEmptyTestDatabase(): Promise<EmptyTestDatabase> {
-  const { name, url } = await createNamedDatabase('template0');
-  return { url, drop: () => dropNamedDatabase(name) };
+  const adminUrl = inject('postgresAdminUrl');
+  const { name, url } = await createNamedDatabase(adminUrl, 'template0');
+  return { url, drop: () => dropNamedDatabase(adminUrl, name) };
 }

@@ -53,6 +53,10 @@ export interface PipelineOptions {
    * webhooks while Temporal is down. `pipeline.temporal` is then that same lazy client.
    */
   lazyTemporal?: boolean;
+  /** Another PostgreSQL server for the test database (e.g. an embedded one the test restarts). */
+  postgresAdminUrl?: string;
+  /** The API's pool size (default 5). */
+  poolMax?: number;
 }
 
 export interface Pipeline {
@@ -89,7 +93,10 @@ export async function waitFor<T>(
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   quietTemporalRuntime();
-  const test = await createTestDatabase();
+  const test = await createTestDatabase({
+    ...(options.postgresAdminUrl ? { adminUrl: options.postgresAdminUrl } : {}),
+    ...(options.poolMax ? { poolMax: options.poolMax } : {}),
+  });
   const [serviceTitan, openai, twilio] = await Promise.all([startFakeServiceTitan(), startFakeOpenAI({ apiKey: openaiKey }), startFakeTwilio()]);
   const env = loadEnv({
     NODE_ENV: 'test',

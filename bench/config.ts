@@ -1,0 +1,120 @@
+// Benchmark sizes. Everything scales with BENCH_SCALE (or --scale): 1 = the full run the figures in
+// BENCHMARKS.md are meant to come from, 0.1 = a quick smoke run. Individual sizes can be overridden by flags.
+// Like scripts/ and test/, this bench tooling reads its own BENCH_* variables; the app under test still gets
+// its whole configuration through loadEnv({...}) with explicit values.
+import { parseArgs } from 'node:util';
+
+export const benchmarkNames = ['webhook', 'pipeline', 'inbox'] as const;
+export type BenchmarkName = (typeof benchmarkNames)[number];
+
+export interface BenchConfig {
+  scale: number;
+  only: BenchmarkName[];
+  postgresAdminUrl: string;
+  webhook: {
+    rates: number[];
+    durationSeconds: number;
+    /** Per-rate override: the top rate runs shorter because the 2-core box drains ~30 messages/s. */
+    durationByRate: Record<number, number>;
+    warmupSeconds: number;
+    conversations: number;
+    /** Upper bound on waiting for the workflows to store every acknowledged message, per rate. */
+    drainTimeoutSeconds: number;
+    serviceTitanLatencyMs: number;
+    baseline: boolean;
+    /** Seconds of 100 req/s with the worker stopped (diagnostic; 0 = skip). */
+    pausedWorkerSeconds: number;
+  };
+  pipeline: {
+    conversations: number;
+    rate: number;
+    workerCounts: number[];
+    /** Worker counts for the realistic fakes (the instant ones use workerCounts). */
+    realisticWorkerCounts: number[];
+    realistic: { openaiLatencyMs: number; serviceTitanLatencyMs: number };
+    timeoutSeconds: number;
+    /** e.g. --cpu-prof for a profile of each worker (BENCH_WORKER_NODE_ARGS). */
+    workerNodeArgs: string[];
+  };
+  inbox: {
+    tenants: number;
+    conversationsPerTenant: number;
+    messagesPerConversation: number;
+    runs: number;
+    naiveRuns: number;
+  };
+  /** Where BENCHMARKS.md goes; null: don't write it. */
+  reportPath: string | null;
+  command: string;
+}
+
+const scaleOf = (raw: string | undefined): number => {
+  if (!raw || raw === 'full') return 1;
+  if (raw === 'quick') return 0.1;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new Error(`BENCH_SCALE must be full, quick or a number in (0, 1]; got ${raw}`);
+  return n;
+};
+
+const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+
+export function benchConfig(argv: string[], env: Record<string, string | undefined> = process.env): BenchConfig {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      scale: { type: 'string' },
+      only: { type: 'string' },
+      rates: { type: 'string' },
+      duration: { type: 'string' },
+      conversations: { type: 'string' },
+      'pipeline-conversations': { type: 'string' },
+      workers: { type: 'string' },
+      'inbox-conversations': { type: 'string' },
+      'inbox-runs': { type: 'string' },
+      'naive-runs': { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+      'no-report': { type: 'boolean' },
+      report: { type: 'string' },
+    },
+  });
+  const scale = scaleOf(values.scale ?? env.BENCH_SCALE);
+  const at = (full: number, min: number) => Math.max(min, Math.round(full * scale));
+  const only = values.only ? list(values.only) : [...benchmarkNames];
+  for (const name of only) if (!benchmarkNames.includes(name as BenchmarkName)) throw new Error(`--only: unknown benchmark ${name}`);
+  const inboxConversations = values['inbox-conversations'] ? Number(values['inbox-conversations']) : at(100_000, 2_000);
+  return {
+    scale,
+    only: only as BenchmarkName[],
+    postgresAdminUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    webhook: {
+      rates: values.rates ? list(values.rates).map(Number) : [50, 100, 200],
+      durationSeconds: values.duration ? Number(values.duration) : at(60, 5),
+      durationByRate: values.duration ? {} : { 200: at(30, 3) },
+      warmupSeconds: at(5, 2),
+      conversations: values.conversations ? Number(values.conversations) : at(1_000, 100),
+      drainTimeoutSeconds: 420,
+      serviceTitanLatencyMs: 300,
+      baseline: !values['no-baseline'],
+      pausedWorkerSeconds: values.duration ? Number(values.duration) : at(20, 3),
+    },
+    pipeline: {
+      conversations: values['pipeline-conversations'] ? Number(values['pipeline-conversations']) : at(1_000, 100),
+      rate: 200,
+      workerCounts: values.workers ? list(values.workers).map(Number) : [1, 2],
+      realisticWorkerCounts: values.workers ? list(values.workers).map(Number) : [1],
+      realistic: { openaiLatencyMs: 800, serviceTitanLatencyMs: 300 },
+      timeoutSeconds: 300,
+      workerNodeArgs: env.BENCH_WORKER_NODE_ARGS ? env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean) : [],
+    },
+    inbox: {
+      tenants: 10,
+      conversationsPerTenant: inboxConversations,
+      messagesPerConversation: 10,
+      runs: values['inbox-runs'] ? Number(values['inbox-runs']) : at(200, 30),
+      naiveRuns: values['naive-runs'] ? Number(values['naive-runs']) : 3,
+    },
+    reportPath: values['no-report'] ? null : (values.report ?? 'BENCHMARKS.md'),
+    command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' ') + (env.BENCH_SCALE ? ` (BENCH_SCALE=${env.BENCH_SCALE})` : ''),
+  };
+}

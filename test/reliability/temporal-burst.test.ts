@@ -1,0 +1,138 @@
+// The Temporal server is stopped for 30 s (ci 8 s) in the middle of a burst of 100 messages from 50
+// customers. Every message is answered 200 (the outbox keeps what Temporal could not take), and when
+// Temporal is back every acknowledged message is recorded once, in order, and classified; the outbox
+// ends empty. (test/pipeline/temporal-outage.test.ts covers one message and a re-delivery.)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startTemporalDevServer, type TemporalDevServer } from '../../scripts/temporal-dev-server.ts';
+import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
+import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+import { inBatches, keepApiResponses, logSummary, percentile, recordFigures, scale, scanForSecrets, sleep } from './support.ts';
+
+const size = scale.temporalOutage;
+let dir: string;
+let port: number;
+let temporal: TemporalDevServer | null = null;
+let p: Pipeline;
+
+const startTemporal = async () => {
+  temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.sqlite'), port });
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'intellisend-reliability-temporal-'));
+  port = await freePort();
+  await startTemporal();
+  p = await startPipeline({ temporalAddress: `127.0.0.1:${port}`, lazyTemporal: true });
+  keepApiResponses(p.baseUrl);
+});
+afterAll(async () => {
+  await p?.close();
+  await temporal?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Temporal stops during a burst', () => {
+  it(`processes all ${size.messages} acknowledged messages once Temporal is back`, { timeout: 300_000 }, async () => {
+    const { models } = p.test.db;
+    const customers = Array.from({ length: size.customers }, () => uniquePhone());
+    const perCustomer = Math.ceil(size.messages / size.customers);
+    // Round-robin, so each customer's messages are spread over the burst and the outage.
+    const messages = Array.from({ length: size.messages }, (_, i) => ({
+      from: customers[i % customers.length]!,
+      n: Math.floor(i / customers.length) + 1,
+      sid: twilioMessageSid(),
+    })).map((m) => ({ ...m, body: `Message ${m.n} of ${perCustomer}: the AC is not cooling, please send a tech (${m.from})` }));
+
+    const beforeOutage = Math.floor(size.messages / 5);
+    const interval = size.outageMs / (size.messages - beforeOutage);
+    const latencies: number[] = [];
+    const statuses: number[] = [];
+    const send = async (m: (typeof messages)[number]) => {
+      const t0 = Date.now();
+      const res = await p.sendInbound({ from: m.from, body: m.body, messageSid: m.sid });
+      latencies.push(Date.now() - t0);
+      statuses.push(res.status);
+      await res.text();
+    };
+    // A customer's messages go one after another, so their order at the webhook is known.
+    for (const m of messages.slice(0, beforeOutage)) await send(m);
+    await temporal!.stop();
+    temporal = null;
+    const stoppedAt = Date.now();
+    const during = messages.slice(beforeOutage);
+    await inBatches(during, 4, async (m, i) => {
+      await sleep(Math.max(0, stoppedAt + i * interval - Date.now()));
+      await send(m);
+    });
+    const waiting = await models.InboundOutbox.count({ where: { deliveredAt: null } });
+    await sleep(Math.max(0, stoppedAt + size.outageMs - Date.now()));
+    await startTemporal();
+    const outageMs = Date.now() - stoppedAt;
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(waiting).toBeGreaterThan(0);
+
+    const recovered = Date.now();
+    await waitFor(
+      async () => {
+        const undelivered = await models.InboundOutbox.count({ where: { deliveredAt: null } });
+        const stored = await models.Message.count({ where: { tenantId: p.tenant.id, direction: 'inbound' } });
+        return undelivered === 0 && stored === size.messages;
+      },
+      { timeoutMs: 150_000, intervalMs: 250, what: 'every message recorded after the outage' },
+    );
+    const drainedMs = Date.now() - recovered;
+    const conversations = await waitFor(
+      async () => {
+        const contacts = await models.Contact.findAll({ where: { tenantId: p.tenant.id, phone: customers } });
+        const rows = await models.Conversation.findAll({ where: { contactId: contacts.map((c) => c.id) } });
+        return rows.length === customers.length && rows.every((c) => c.classificationSource === 'ai' && c.serviceTitanBookingId) ? rows : null;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, what: 'every conversation classified and booked' },
+    );
+    const settledMs = Date.now() - recovered;
+
+    // Each SID once, in its customer's conversation, in the order the customer sent them.
+    const stored = await models.Message.findAll({ where: { tenantId: p.tenant.id, direction: 'inbound' }, order: [['createdAt', 'ASC'], ['id', 'ASC']] });
+    expect(new Set(stored.map((m) => m.twilioSid)).size).toBe(size.messages);
+    expect(new Set(stored.map((m) => m.twilioSid))).toEqual(new Set(messages.map((m) => m.sid)));
+    const contacts = await models.Contact.findAll({ where: { tenantId: p.tenant.id } });
+    const phoneOfConversation = new Map(
+      conversations.map((c) => [c.id, contacts.find((k) => k.id === c.contactId)?.phone]),
+    );
+    for (const customer of customers) {
+      const sent = messages.filter((m) => m.from === customer).map((m) => m.sid);
+      const got = stored.filter((m) => phoneOfConversation.get(m.conversationId) === customer).map((m) => m.twilioSid);
+      expect(got, customer).toEqual(sent);
+    }
+    const outbox = await models.InboundOutbox.findAll();
+    const bookings = p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId);
+    expect(bookings).toHaveLength(customers.length);
+
+    const scan = scanForSecrets({
+      serviceTitanClientSecret: p.serviceTitan.clientSecret,
+      serviceTitanAppKey: p.serviceTitan.appKey,
+      twilioAuthToken: p.tenant.authToken,
+      sessionSecret: p.env.SESSION_SECRET,
+      encryptionKey: p.env.ENCRYPTION_KEY,
+      openaiApiKey: p.env.OPENAI_API_KEY,
+    });
+    recordFigures('temporal-burst', {
+      messages: size.messages,
+      customers: size.customers,
+      sentBeforeOutage: beforeOutage,
+      outageMs,
+      webhookAnswers: Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length])),
+      webhookLatencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: percentile(latencies, 100) },
+      outboxRows: outbox.length,
+      waitingInOutboxAtRestart: waiting,
+      relayAttemptsMax: Math.max(...outbox.map((o) => o.attempts)),
+      drainedAfterRestartMs: drainedMs,
+      classifiedAndBookedAfterRestartMs: settledMs,
+      apiLog: logSummary(),
+      secretScan: scan,
+    });
+  });
+});

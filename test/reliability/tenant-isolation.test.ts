@@ -1,0 +1,263 @@
+// Tenant isolation over every route. The routes are read from the Express router stack, so a route
+// added later is covered automatically: the test fails if a route is neither in the matrix below nor
+// listed as public (and if the matrix names a route that no longer exists).
+//   - unauthenticated → 401 (except the public webhook, health and sign-in routes)
+//   - a user of tenant A with the ids of tenant B → 403/404, and none of B's names, phone numbers,
+//     message bodies, emails or ids anywhere in the answer
+//   - a CSR on an admin route → 403
+//   - the same requests with A's own ids succeed (so the refusals are isolation, not bad requests)
+//   - webhooks for B's number signed with A's auth token → 403, nothing stored
+//   - A's live event stream never carries B's conversation events
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, type ApiResponse } from '../../api/conversations/api-test-client.ts';
+import { inboxTabs } from '../../api/conversations/find-conversations.ts';
+import { notifyConversationUpdated } from '../../db/conversation-events.ts';
+import { postSignedInboundWebhook, inboundParams } from '../fakes/twilio/index.ts';
+import {
+  createContact,
+  createConversation,
+  createMessage,
+  createPhoneNumber,
+  createServiceTitanConfig,
+  createTenant,
+  createUser,
+  twilioMessageSid,
+  uniquePhone,
+} from '../support/factories.ts';
+import { startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { expressRoutes } from './routes.ts';
+import { apiResponses, keepApiResponses, logSummary, recordFigures, scanForSecrets, sleep } from './support.ts';
+
+let p: Pipeline;
+beforeAll(async () => {
+  p = await startPipeline({ worker: false });
+  keepApiResponses(p.baseUrl);
+});
+afterAll(async () => {
+  await p?.close();
+});
+
+/** Routes anyone may call: Twilio's webhooks (signature-checked), health, sign-in and sign-out. */
+const publicRoutes = new Set(['POST /api/twilio/inbound', 'POST /api/twilio/status', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout']);
+
+type Access = 'session' | 'tenant' | 'admin';
+interface MatrixEntry {
+  access: Access;
+  /** A valid body, so a refusal cannot be put down to validation. */
+  body?: unknown;
+  /** With A's own ids the request succeeds (2xx); false where it would change state irreversibly. */
+  ownSucceeds?: boolean;
+}
+
+const matrix: Record<string, MatrixEntry> = {
+  'GET /api/auth/me': { access: 'session', ownSucceeds: true },
+  'GET /api/events': { access: 'session' },
+  'GET /api/conversations': { access: 'tenant', ownSucceeds: true },
+  'GET /api/conversations/:id': { access: 'tenant', ownSucceeds: true },
+  'POST /api/conversations/:id/messages': { access: 'tenant', body: { body: 'We can come Tuesday at 9.' }, ownSucceeds: true },
+  'PATCH /api/conversations/:id': { access: 'tenant', body: { needsAttention: false }, ownSucceeds: true },
+  'GET /api/tenants/:tenantId/servicetitan-config': { access: 'admin', ownSucceeds: true },
+  'POST /api/tenants/:tenantId/servicetitan-config': { access: 'admin', body: { enabled: false }, ownSucceeds: false },
+  'POST /api/tenants/:tenantId/servicetitan-test': { access: 'admin', body: {}, ownSucceeds: false },
+  'POST /api/tenants/:tenantId/bookings/retry-failed': { access: 'admin', ownSucceeds: false },
+  'GET /api/tenants/:tenantId/twilio-settings': { access: 'admin', ownSucceeds: true },
+  'POST /api/tenants/:tenantId/twilio-settings': { access: 'admin', body: { accountSid: `AC${'0'.repeat(32)}`, helpReply: 'Call us.' }, ownSucceeds: false },
+  'GET /api/tenants/:tenantId/booking-health': { access: 'admin', ownSucceeds: true },
+  'GET /api/tenants/:tenantId/users': { access: 'admin', ownSucceeds: true },
+  'POST /api/tenants/:tenantId/users': { access: 'admin', body: { email: 'new.person@example.com', password: 'a-Long-enough-passw0rd!', role: 'csr' }, ownSucceeds: false },
+  'PATCH /api/tenants/:tenantId/users/:id': { access: 'admin', body: { role: 'csr' }, ownSucceeds: true },
+  'DELETE /api/tenants/:tenantId/users/:id': { access: 'admin', ownSucceeds: false },
+};
+
+function fill(path: string, params: Record<string, string>): string {
+  return path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = params[name];
+    if (!value) throw new Error(`no value for :${name} in ${path}`);
+    return encodeURIComponent(value);
+  });
+}
+
+describe('tenant isolation over every route', () => {
+  it('refuses cross-tenant ids, CSRs on admin routes and anonymous callers, and never shows B’s data', { timeout: 180_000 }, async () => {
+    const db = p.test.db;
+    const tenantA = p.tenant.id;
+    const adminA = await createUser(db, { tenantId: tenantA, role: 'admin' });
+    const csrA = await createUser(db, { tenantId: tenantA, role: 'csr' });
+    const spareA = await createUser(db, { tenantId: tenantA, role: 'csr' });
+    const convA = await createConversation(db, { tenantId: tenantA });
+    await createMessage(db, { conversationId: convA.id });
+
+    // Tenant B, with distinctive data that must never show up in A's answers.
+    const { tenant: tenantB, authToken: authTokenB } = await createTenant(db, p.box, { name: 'Zanzibar Heating Bravo' });
+    const numberB = await createPhoneNumber(db, { tenantId: tenantB.id, phone: uniquePhone() });
+    const contactB = await createContact(db, { tenantId: tenantB.id, firstName: 'Quillon', lastName: 'Vexworth', phone: uniquePhone(), email: 'quillon.vexworth@b-tenant.example' });
+    const convB = await createConversation(db, { tenantId: tenantB.id, contactId: contactB.id, phoneNumberId: numberB.id });
+    const sidB = twilioMessageSid();
+    const msgB = await createMessage(db, { conversationId: convB.id, body: 'Bravo-only secret: the spare key is under the gnome', twilioSid: sidB });
+    const adminB = await createUser(db, { tenantId: tenantB.id, role: 'admin', email: 'boss@bravo-tenant.example' });
+    const stB = await createServiceTitanConfig(db, p.box, { tenantId: tenantB.id, clientId: 'cid.bravo-tenant-client', serviceTitanTenantId: '987654321' });
+    const markersB = [
+      tenantB.id, tenantB.name, numberB.phone, numberB.phone.slice(2), contactB.id, contactB.phone, contactB.phone.slice(2), 'Quillon', 'Vexworth',
+      'quillon.vexworth@b-tenant.example', convB.id, msgB.id, sidB, 'spare key is under the gnome', adminB.user.id, 'boss@bravo-tenant.example',
+      'cid.bravo-tenant-client', '987654321', tenantB.twilioAccountSid!,
+    ];
+    const idsA = { tenantId: tenantA, id: convA.id };
+    const idsB = { tenantId: tenantB.id, id: convB.id };
+    const userIds = { a: spareA.user.id, b: adminB.user.id };
+
+    const asAdmin = new ApiClient(p.baseUrl);
+    await asAdmin.login(adminA.user.email, adminA.password);
+    const asCsr = new ApiClient(p.baseUrl);
+    await asCsr.login(csrA.user.email, csrA.password);
+    const anonymous = new ApiClient(p.baseUrl);
+
+    // The matrix covers exactly the routes the app has.
+    const routes = expressRoutes(p.app.app);
+    const keys = routes.map((r) => `${r.method} ${r.path}`);
+    const uncovered = keys.filter((k) => !publicRoutes.has(k) && !matrix[k]);
+    expect(uncovered, 'routes neither in the isolation matrix nor public').toEqual([]);
+    expect(Object.keys(matrix).filter((k) => !keys.includes(k)), 'matrix entries for routes that no longer exist').toEqual([]);
+
+    const noBData = (label: string, res: ApiResponse) => {
+      const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+      const leaked = markersB.filter((m) => text.includes(m));
+      expect(leaked, `${label} answered ${res.status} with tenant B's data`).toEqual([]);
+    };
+    const outcomes: Record<string, number> = {};
+    const count = (label: string, status: number) => (outcomes[`${label} ${status}`] = (outcomes[`${label} ${status}`] ?? 0) + 1);
+
+    let checked = 0;
+    for (const key of keys) {
+      if (publicRoutes.has(key)) continue;
+      const entry = matrix[key]!;
+      const [method, path] = key.split(' ') as [string, string];
+      const isUserRoute = path.includes('/users/:id');
+      const send = (client: ApiClient, ids: Record<string, string>, query = '') =>
+        client.request(method, fill(path, ids) + query, method === 'GET' || method === 'DELETE' ? undefined : (entry.body ?? {}));
+
+      if (key === 'GET /api/events') continue; // a stream: checked below
+
+      // Anonymous: 401 before anything else.
+      const anon = await send(anonymous, idsB);
+      count('anonymous', anon.status);
+      expect(anon.status, `${key} anonymous`).toBe(401);
+      noBData(`${key} anonymous`, anon);
+
+      // A's admin and CSR with B's ids, and with A's tenant but B's object id.
+      const crossIds = [
+        { ...idsB, ...(isUserRoute ? { id: userIds.b } : {}) },
+        { ...idsA, ...(isUserRoute ? { id: userIds.b } : { id: convB.id }) },
+      ];
+      for (const ids of crossIds) {
+        // Only routes with an object id have a second (own tenant, B's object) case.
+        if (!path.includes(':id') && ids === crossIds[1]) continue;
+        for (const [who, client] of [['admin', asAdmin], ['csr', asCsr]] as const) {
+          const res = await send(client, ids);
+          count(`${who} with B's ids`, res.status);
+          noBData(`${key} as A's ${who} with B's ids`, res);
+          if (entry.access === 'admin' && who === 'csr') expect(res.status, `${key} as a CSR`).toBe(403);
+          else if (path.includes(':')) expect([403, 404], `${key} as A's ${who} with ${JSON.stringify(ids)}`).toContain(res.status);
+          else expect(res.status).toBeLessThan(300);
+        }
+      }
+      // Listing and searching A's conversations for B's name, phone and message text finds nothing of B.
+      if (key === 'GET /api/conversations') {
+        for (const search of ['Quillon', contactB.phone.slice(-7), 'gnome', convB.id]) {
+          for (const tab of inboxTabs) {
+            const res = await asAdmin.get(`/api/conversations?tab=${tab}&search=${encodeURIComponent(search)}`);
+            count('list/search for B', res.status);
+            expect(res.status).toBe(200);
+            noBData(`search ${search} in ${tab}`, res);
+          }
+        }
+      }
+      // With A's own ids the same request works, so the refusals above are isolation.
+      if (entry.ownSucceeds) {
+        const res = await send(entry.access === 'admin' ? asAdmin : asCsr, { ...idsA, ...(isUserRoute ? { id: userIds.a } : {}) });
+        count('own ids', res.status);
+        expect(res.status, `${key} with A's own ids: ${JSON.stringify(res.body).slice(0, 200)}`).toBeLessThan(300);
+        noBData(`${key} with A's own ids`, res);
+      }
+      checked++;
+    }
+
+    // B's data is untouched by all of the above.
+    expect((await db.models.Conversation.findByPk(convB.id, { rejectOnEmpty: true })).needsAttention).toBe(convB.needsAttention);
+    expect(await db.models.Message.count({ where: { conversationId: convB.id } })).toBe(1);
+    expect(await db.models.User.count({ where: { tenantId: tenantB.id } })).toBe(1);
+    const stBAfter = await db.models.ServiceTitanConfig.findOne({ where: { tenantId: tenantB.id }, rejectOnEmpty: true });
+    expect(stBAfter.enabled).toBe(true);
+    expect(p.box.open(stBAfter.clientSecret!)).toBe(stB.clientSecret);
+
+    // Live events: A's stream never carries B's conversation.
+    const anonEvents = await fetch(`${p.baseUrl}/api/events`);
+    expect(anonEvents.status).toBe(401);
+    await anonEvents.text();
+    const abort = new AbortController();
+    const stream = await fetch(`${p.baseUrl}/api/events`, { headers: { cookie: asAdmin.cookie! }, signal: abort.signal });
+    expect(stream.status).toBe(200);
+    let received = '';
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of stream.body!) received += decoder.decode(chunk as Uint8Array, { stream: true });
+      } catch {
+        // aborted
+      }
+    })();
+    await sleep(300);
+    await notifyConversationUpdated(db.sequelize, { tenantId: tenantB.id, id: convB.id });
+    await notifyConversationUpdated(db.sequelize, { tenantId: tenantA, id: convA.id });
+    await sleep(1_000);
+    abort.abort();
+    await reading;
+    expect(received).toContain(convA.id);
+    expect(received).not.toContain(convB.id);
+
+    // Webhooks: B's number, signed with A's auth token → refused, nothing stored.
+    const forged = twilioMessageSid();
+    const inbound = await postSignedInboundWebhook({
+      baseUrl: p.baseUrl,
+      publicBaseUrl: p.env.PUBLIC_BASE_URL,
+      authToken: p.tenant.authToken,
+      params: inboundParams({ to: numberB.phone, from: uniquePhone(), body: 'forged', accountSid: p.tenant.accountSid, messageSid: forged }),
+    });
+    expect(inbound.status).toBe(403);
+    await inbound.text();
+    // A status callback for B's message, signed with A's token and claiming A's number → refused.
+    const status = await postSignedInboundWebhook({
+      baseUrl: p.baseUrl,
+      publicBaseUrl: p.env.PUBLIC_BASE_URL,
+      authToken: p.tenant.authToken,
+      path: '/api/twilio/status',
+      params: { MessageSid: sidB, MessageStatus: 'failed', From: p.ourNumber, AccountSid: p.tenant.accountSid },
+    });
+    expect(status.status).toBe(403);
+    await status.text();
+    expect(await db.models.Message.count({ where: { twilioSid: forged } })).toBe(0);
+    expect(await db.models.InboundOutbox.count({ where: { messageSid: forged } })).toBe(0);
+    expect((await db.models.Message.findByPk(msgB.id, { rejectOnEmpty: true })).status).toBe(msgB.status);
+
+    const scan = scanForSecrets({
+      serviceTitanClientSecretA: p.serviceTitan.clientSecret,
+      serviceTitanClientSecretB: stB.clientSecret,
+      serviceTitanAppKeyA: p.serviceTitan.appKey,
+      serviceTitanAppKeyB: stB.appKey,
+      twilioAuthTokenA: p.tenant.authToken,
+      twilioAuthTokenB: authTokenB,
+      sessionSecret: p.env.SESSION_SECRET,
+      encryptionKey: p.env.ENCRYPTION_KEY,
+      openaiApiKey: p.env.OPENAI_API_KEY,
+      passwords: adminA.password,
+    });
+    recordFigures('tenant-isolation', {
+      routes: keys.length,
+      publicRoutes: [...publicRoutes],
+      routesChecked: checked + 1,
+      outcomes,
+      apiLog: logSummary(),
+      secretScan: scan,
+      apiResponsesKept: apiResponses.length,
+    });
+  });
+});
