@@ -1,34 +1,22 @@
 // Temporal goes down. Twilio still gets its 200 within seconds, the message waits in the Postgres
 // outbox (once, even when Twilio re-delivers it), and when Temporal is back the relay hands it to the
 // conversation workflow, which records and classifies it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTemporalDevServer, type TemporalDevServer } from '../../scripts/temporal-dev-server.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
+import { startRestartableTemporal, type RestartableTemporal } from '../support/restartable-temporal.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
-let dir: string;
-let port: number;
-let temporal: TemporalDevServer | null = null;
+let temporal: RestartableTemporal;
 let p: Pipeline;
 
-const startTemporal = async () => {
-  temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.sqlite'), port });
-};
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'intellisend-temporal-outage-'));
-  port = await freePort();
-  await startTemporal();
+  temporal = await startRestartableTemporal('temporal-outage');
   // The API builds its own lazy connection, as in production.
-  p = await startPipeline({ temporalAddress: `127.0.0.1:${port}`, lazyTemporal: true });
+  p = await startPipeline({ temporalAddress: temporal.address, lazyTemporal: true });
 });
 afterAll(async () => {
   await p?.close();
-  await temporal?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await temporal?.dispose();
 });
 
 async function storedMessage(sid: string) {
@@ -45,8 +33,7 @@ describe('Temporal is down when a text arrives', () => {
     expect((await p.sendInbound({ from: earlier, body: 'Can you service my furnace next week?', messageSid: earlierSid })).status).toBe(200);
     await waitFor(async () => (await p.conversationWith(earlier))?.classificationSource === 'ai', { what: 'the first message to be classified' });
 
-    await temporal!.stop();
-    temporal = null;
+    await temporal.stop();
 
     const customer = uniquePhone();
     const sid = twilioMessageSid();
@@ -68,7 +55,7 @@ describe('Temporal is down when a text arrives', () => {
     expect(waiting[0]!.deliveredAt).toBeNull();
     expect(await storedMessage(sid)).toBeNull();
 
-    await startTemporal();
+    await temporal.start();
 
     const conversation = await waitFor(
       async () => {

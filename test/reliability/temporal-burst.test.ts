@@ -2,36 +2,24 @@
 // customers. Every message is answered 200 (the outbox keeps what Temporal could not take), and when
 // Temporal is back every acknowledged message is recorded once, in order, and classified; the outbox
 // ends empty. (test/pipeline/temporal-outage.test.ts covers one message and a re-delivery.)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTemporalDevServer, type TemporalDevServer } from '../../scripts/temporal-dev-server.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
+import { startRestartableTemporal, type RestartableTemporal } from '../support/restartable-temporal.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 import { inBatches, keepApiResponses, logSummary, percentile, recordFigures, scale, scanForSecrets, sleep } from './support.ts';
 
 const size = scale.temporalOutage;
-let dir: string;
-let port: number;
-let temporal: TemporalDevServer | null = null;
+let temporal: RestartableTemporal;
 let p: Pipeline;
 
-const startTemporal = async () => {
-  temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.sqlite'), port });
-};
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'intellisend-reliability-temporal-'));
-  port = await freePort();
-  await startTemporal();
-  p = await startPipeline({ temporalAddress: `127.0.0.1:${port}`, lazyTemporal: true });
+  temporal = await startRestartableTemporal('reliability-temporal');
+  p = await startPipeline({ temporalAddress: temporal.address, lazyTemporal: true });
   keepApiResponses(p.baseUrl);
 });
 afterAll(async () => {
   await p?.close();
-  await temporal?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await temporal?.dispose();
 });
 
 describe('Temporal stops during a burst', () => {
@@ -59,8 +47,7 @@ describe('Temporal stops during a burst', () => {
     };
     // A customer's messages go one after another, so their order at the webhook is known.
     for (const m of messages.slice(0, beforeOutage)) await send(m);
-    await temporal!.stop();
-    temporal = null;
+    await temporal.stop();
     const stoppedAt = Date.now();
     const during = messages.slice(beforeOutage);
     await inBatches(during, 4, async (m, i) => {
@@ -69,7 +56,7 @@ describe('Temporal stops during a burst', () => {
     });
     const waiting = await models.InboundOutbox.count({ where: { deliveredAt: null } });
     await sleep(Math.max(0, stoppedAt + size.outageMs - Date.now()));
-    await startTemporal();
+    await temporal.start();
     const outageMs = Date.now() - stoppedAt;
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect(waiting).toBeGreaterThan(0);
