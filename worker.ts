@@ -10,12 +10,15 @@ import { createDatabase } from './db/connection.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 
+const activitySlots = 20;
+const localActivitySlots = 20;
+
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 export function createActivityDeps(env: Env, logger: Logger): ActivityDeps {
   return {
     env,
-    db: createDatabase(requireDatabaseUrl(env), { poolMax: 30 }),
+    db: createDatabase(requireDatabaseUrl(env), { poolMax: activitySlots + localActivitySlots }),
     box: new SecretBox(env.ENCRYPTION_KEY),
     classifier: env.OPENAI_API_KEY
       ? createClassifier({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL })
@@ -43,8 +46,13 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities(activityDeps),
-    // Activities mostly wait on HTTP; bookings hold a database connection while they do.
-    maxConcurrentActivityTaskExecutions: 25,
+    // Activities mostly wait on HTTP; a booking holds a database connection while it does (its lock), so
+    // the two kinds together never need more connections than the pool has.
+    maxConcurrentActivityTaskExecutions: activitySlots,
+    maxConcurrentLocalActivityExecutions: localActivitySlots,
+    // A message's steps run inside its workflow task, which stays open while they wait on OpenAI and
+    // ServiceTitan: allow more open tasks than the default 40.
+    maxConcurrentWorkflowTaskExecutions: 100,
   });
   const running = worker.run();
   logger.info('worker started', { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE });

@@ -50,7 +50,8 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
       { where: { id: conversationId } },
     );
 
-    const heartbeat = setInterval(() => context.heartbeat(), 2_000);
+    // A local first try has no heartbeat: the workflow task it runs in is what times out if we die.
+    const heartbeat = context.info.isLocal ? undefined : setInterval(() => context.heartbeat(), 2_000);
     try {
       const bookingId = await sequelize.transaction(async (transaction) => {
         // Bounded wait: a stuck earlier attempt holds the lock at most for its own HTTP timeouts.

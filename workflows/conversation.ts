@@ -9,7 +9,9 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -32,17 +34,14 @@ import {
 } from './definitions.ts';
 
 /** Postgres work: retried until the database is back, so an acknowledged message is never dropped. */
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
-
+const storeRetry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' };
 /** OpenAI: a bounded number of tries, then the workflow falls back to `engaged`. */
-const ai = proxyActivities<Activities>({
-  startToCloseTimeout: '40s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['ClassifierConfigError'] },
-});
-
+const aiRetry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumAttempts: 3,
+  nonRetryableErrorTypes: ['ClassifierConfigError'],
+};
 const bookingRetry: RetryPolicy = {
   initialInterval: '2s',
   backoffCoefficient: 2,
@@ -50,15 +49,33 @@ const bookingRetry: RetryPolicy = {
   nonRetryableErrorTypes: ['ServiceTitanConfigError'],
 };
 
-/** The first booking attempt runs alone so ops see `BookingStatus="retrying"` as soon as it fails. */
-const bookingFirstTry = proxyActivities<Activities>({
-  startToCloseTimeout: '60s',
-  // The activity heartbeats while it works, so a killed worker is noticed in seconds, not at the timeout.
-  heartbeatTimeout: '10s',
-  retry: { ...bookingRetry, maximumAttempts: 1 },
-});
+/**
+ * The steps of one message (record, classify, apply, first booking try) run as local activities: they
+ * execute in the worker inside the workflow task and land in history as markers, so a message costs one
+ * workflow task instead of five plus four activity tasks. That is most of the Temporal server's work per
+ * conversation. Histories recorded before this change replay on the task-queue activities below.
+ */
+const localSteps = {
+  store: proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: storeRetry }),
+  ai: proxyLocalActivities<Activities>({ startToCloseTimeout: '40s', retry: aiRetry }),
+  bookingFirstTry: proxyLocalActivities<Activities>({ startToCloseTimeout: '60s', retry: { ...bookingRetry, maximumAttempts: 1 } }),
+};
+const taskQueueSteps = {
+  store: proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: storeRetry }),
+  ai: proxyActivities<Activities>({ startToCloseTimeout: '40s', retry: aiRetry }),
+  /** The first booking attempt runs alone so ops see `BookingStatus="retrying"` as soon as it fails. */
+  bookingFirstTry: proxyActivities<Activities>({
+    startToCloseTimeout: '60s',
+    // The activity heartbeats while it works, so a killed worker is noticed in seconds, not at the timeout.
+    heartbeatTimeout: '10s',
+    retry: { ...bookingRetry, maximumAttempts: 1 },
+  }),
+};
 
-/** Then Temporal retries with backoff (honouring Retry-After) for up to a day; attempts show on the workflow. */
+/**
+ * Retries after a failed first try are ordinary activities: Temporal retries them with backoff (honouring
+ * Retry-After) for up to a day, and ops watch the attempts and last failure in the Temporal UI.
+ */
 const bookingRetries = proxyActivities<Activities>({
   startToCloseTimeout: '60s',
   heartbeatTimeout: '10s',
@@ -76,6 +93,8 @@ const maxCarriedSids = 1000;
 const needsPerson = (c: Category | null) => c === 'engaged' || c === 'complaint';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<void> {
+  const local = patched('local-activity-steps');
+  const { store, ai, bookingFirstTry } = local ? localSteps : taskQueueSteps;
   const carried = input.carried;
   const queue: QueuedWork[] = carried?.queue ?? [];
   const seen = new Set<string>(carried?.seenMessageSids ?? []);
@@ -100,8 +119,15 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   }));
 
   const setBookingStatus = (status: BookingStatus) => {
+    if (local && status === bookingStatus) return;
     bookingStatus = status;
     upsertSearchAttributes([{ key: bookingStatusKey, value: status }]);
+  };
+  const setCategory = (next: Category) => {
+    // Older histories upserted the category on every message; keep replaying them as they were.
+    if (local && next === category) return;
+    category = next;
+    upsertSearchAttributes([{ key: categoryKey, value: next }]);
   };
 
   async function book(id: string): Promise<void> {
@@ -176,8 +202,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
           ? { category: 'engaged', confidence: 1, reason: `The customer texted "${message.body.trim()}" to opt back in.`, source: 'keyword', optIn: true }
           : await classify(conversationId, message);
     await store.applyClassification({ conversationId, messageSid: message.messageSid, ...result });
-    category = result.category;
-    upsertSearchAttributes([{ key: categoryKey, value: category }]);
+    setCategory(result.category);
     if (!result.optIn) maybeBook();
   }
 
@@ -193,8 +218,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     if (work.kind === 'inbound') await handleInbound(work.message);
     else if (work.kind === 'outbound') await sendReply(work.request.messageId);
     else if (work.kind === 'corrected') {
-      category = work.category;
-      upsertSearchAttributes([{ key: categoryKey, value: category }]);
+      setCategory(work.category);
       maybeBook();
     } else if (bookingInFlight) retryRequested = true;
     else if (bookingStatus === 'failed' || bookingStatus === 'skipped' || bookingStatus === 'none') maybeBook();
@@ -232,11 +256,17 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   }
 }
 
+/** The activity's own failure: local activities may surface it unwrapped, task-queue ones as the cause. */
+function activityCause(err: unknown): unknown {
+  return err instanceof ActivityFailure && err.cause ? err.cause : err;
+}
+
 function isConfigError(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'ServiceTitanConfigError';
+  const cause = activityCause(err);
+  return cause instanceof ApplicationFailure && cause.type === 'ServiceTitanConfigError';
 }
 
 function failureMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
+  const cause = activityCause(err);
+  return cause instanceof Error ? cause.message : String(cause);
 }

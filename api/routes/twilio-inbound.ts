@@ -52,8 +52,9 @@ export function twilioInboundRoutes(deps: TwilioInboundDeps): Router {
       if (owner.accountSid && message.accountSid !== owner.accountSid) {
         throw new ForbiddenError('The webhook came from a different Twilio account than the one that owns this number.');
       }
-      const via = await deps.dispatcher.dispatch(message);
-      deps.logger.debug('inbound accepted', { messageSid: message.messageSid, via });
+      // Durable in Postgres from here on; the workflow gets it right after we answer.
+      const result = await deps.dispatcher.dispatch(message);
+      deps.logger.debug('inbound accepted', { messageSid: message.messageSid, result });
       res.status(200).type('text/xml').send(emptyTwiml);
     },
   );

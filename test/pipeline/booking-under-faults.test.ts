@@ -34,7 +34,7 @@ async function inBatches<T>(items: T[], limit: number, run: (item: T) => Promise
 }
 
 describe('booking while ServiceTitan fails half of its calls', () => {
-  it('books each of 100 conversations exactly once and links each to its own booking', { timeout: 180_000 }, async () => {
+  it('books each of 100 conversations exactly once and links each to its own booking', { timeout: 420_000 }, async () => {
     const fake = p.fakes.serviceTitan;
     const { models } = p.test.db;
     // The first booking creates are certain to hit the worst cases: made-but-unanswered and held.
@@ -72,7 +72,8 @@ describe('booking while ServiceTitan fails half of its calls', () => {
         const rows = await conversationRows();
         return rows.length === conversations && rows.every((c) => c.serviceTitanBookingId && c.bookingStatus === 'created') ? rows : null;
       },
-      { timeoutMs: 120_000, intervalMs: 250, what: 'all 100 conversations booked' },
+      // A conversation that failed six or seven times waits out a 64–128 s backoff before its next try.
+      { timeoutMs: 240_000, intervalMs: 250, what: 'all 100 conversations booked' },
     );
 
     const bookings = fake.bookings(p.serviceTitan.tenantId);

@@ -1,0 +1,94 @@
+// The webhook answers once a message is in the Postgres outbox; delivery to Temporal happens behind it.
+// These tests hold the delivery side to its promises: every message reaches its workflow, each
+// conversation's messages in the order they arrived (many conversations at once), a re-delivered
+// webhook is absorbed at the door, and a row a crashed process left behind is still delivered.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertIntoOutbox } from '../../api/inbound/inbound-outbox.ts';
+import { conversationWorkflowId, type InboundMessage } from '../../workflows/definitions.ts';
+import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
+import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+
+let p: Pipeline;
+
+beforeAll(async () => {
+  p = await startPipeline({ serviceTitan: false });
+  await p.startWorker();
+});
+afterAll(async () => {
+  await p?.close();
+});
+
+/** The MessageSids of the inboundMessage signals in the workflow's history, in the order it took them. */
+async function signalledSids(customer: string): Promise<string[]> {
+  const history = await p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, p.ourNumber, customer)).fetchHistory();
+  const sids: string[] = [];
+  for (const event of history.events ?? []) {
+    const signalled = event.workflowExecutionSignaledEventAttributes;
+    const data = signalled?.signalName === 'inboundMessage' ? signalled.input?.payloads?.[0]?.data : null;
+    if (data) sids.push((JSON.parse(Buffer.from(data).toString('utf8')) as InboundMessage).messageSid);
+  }
+  return sids;
+}
+
+describe('inbound delivery behind the webhook', () => {
+  it('delivers every conversation’s messages in arrival order, conversations in parallel, re-deliveries once', { timeout: 120_000 }, async () => {
+    const customers = Array.from({ length: 12 }, () => uniquePhone());
+    const sent = new Map<string, string[]>(customers.map((c) => [c, []]));
+    // Each customer texts 6 times in a row; the 12 customers text at the same time.
+    await Promise.all(
+      customers.map(async (from, i) => {
+        for (let n = 0; n < 6; n++) {
+          const messageSid = twilioMessageSid();
+          const res = await p.sendInbound({ from, body: `Message ${n + 1} from customer ${i + 1}: is Tuesday OK?`, messageSid });
+          expect(res.status).toBe(200);
+          sent.get(from)!.push(messageSid);
+          // Twilio re-delivers some of them.
+          if (n % 3 === 0) expect((await p.sendInbound({ from, body: `Message ${n + 1} again`, messageSid })).status).toBe(200);
+        }
+      }),
+    );
+
+    const { InboundOutbox, Message } = p.test.db.models;
+    await waitFor(async () => (await InboundOutbox.count({ where: { deliveredAt: null } })) === 0, {
+      timeoutMs: 60_000,
+      what: 'the outbox to be delivered',
+    });
+    expect(await InboundOutbox.count()).toBe(customers.length * 6);
+    await waitFor(async () => (await Message.count({ where: { tenantId: p.tenant.id } })) === customers.length * 6, {
+      timeoutMs: 60_000,
+      what: 'every message recorded',
+    });
+    for (const customer of customers) {
+      expect(await signalledSids(customer), customer).toEqual(sent.get(customer));
+    }
+  });
+
+  it('delivers a message that a crashed process stored but never signalled', { timeout: 60_000 }, async () => {
+    const customer = uniquePhone();
+    const message: InboundMessage = {
+      messageSid: twilioMessageSid(),
+      accountSid: p.tenant.accountSid,
+      tenantId: p.tenant.id,
+      to: p.ourNumber,
+      from: customer,
+      body: 'The water heater is leaking, can someone come by?',
+      numMedia: 0,
+      mediaUrls: [],
+      receivedAt: new Date(Date.now() - 60_000).toISOString(),
+    };
+    // What an API process leaves behind when it dies right after answering Twilio.
+    const entry = await insertIntoOutbox(p.test.db, message);
+    expect(entry).not.toBeNull();
+    await p.test.db.sequelize.query(`UPDATE inbound_outbox SET created_at = now() - interval '1 minute' WHERE id = :id`, {
+      replacements: { id: entry!.id },
+    });
+
+    const conversation = await waitFor(async () => {
+      const c = await p.conversationWith(customer);
+      return c?.category ? c : null;
+    }, { timeoutMs: 45_000, what: 'the orphaned message to be recorded and classified' });
+    expect(conversation.category).toBe('engaged');
+    const row = await p.test.db.models.InboundOutbox.findByPk(entry!.id);
+    expect(row?.deliveredAt).toBeInstanceOf(Date);
+  });
+});
