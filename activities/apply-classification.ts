@@ -1,4 +1,5 @@
-import { notifyConversationUpdated } from '../db/conversation-events.ts';
+import { QueryTypes } from 'sequelize';
+import { notifyConversationUpdatedSql } from '../db/conversation-events.ts';
 import type { ActivityDeps, ClassificationResult } from './types.ts';
 
 export interface ApplyClassificationInput extends ClassificationResult {
@@ -8,35 +9,45 @@ export interface ApplyClassificationInput extends ClassificationResult {
 
 /**
  * Files the conversation. An opt-out (keyword or classifier) opts the contact out across the tenant and
- * needs no person; an opt-in clears it; engaged and complaint need a person.
+ * needs no person; an opt-in clears it; engaged and complaint need a person. One statement: the
+ * conversation, its contact's opt-out state and the inbox notification change together.
  */
 export function applyClassification({ db }: ActivityDeps) {
   return async (input: ApplyClassificationInput): Promise<void> => {
-    const { sequelize, models } = db;
-    await sequelize.transaction(async (transaction) => {
-      const conversation = await models.Conversation.findByPk(input.conversationId, { transaction, lock: true });
-      if (!conversation) return;
-      const needsAttention = (input.category === 'engaged' || input.category === 'complaint') && !input.optIn;
-      await conversation.update(
-        {
+    const optIn = input.optIn === true;
+    const needsPerson = (input.category === 'engaged' || input.category === 'complaint') && !optIn;
+    await db.sequelize.query(
+      `WITH cv AS (
+         UPDATE conversations
+            SET category = :category,
+                classification_confidence = :confidence,
+                classification_reason = :reason,
+                classification_source = :source,
+                -- A later opt-out clears the flag; an opt-in alone asks nothing of a person.
+                needs_attention = CASE WHEN :optIn THEN needs_attention ELSE :needsPerson END,
+                updated_at = now()
+          WHERE id = :conversationId
+          RETURNING id, tenant_id, contact_id
+       ), opted_out AS (
+         UPDATE contacts SET opted_out = true, opted_out_at = now(), updated_at = now()
+          WHERE id = (SELECT contact_id FROM cv) AND :category = 'opt_out' AND opted_out = false
+       ), opted_in AS (
+         UPDATE contacts SET opted_out = false, opted_out_at = NULL, updated_at = now()
+          WHERE id = (SELECT contact_id FROM cv) AND :optIn AND :category <> 'opt_out'
+       )
+       SELECT ${notifyConversationUpdatedSql('cv')} FROM cv`,
+      {
+        replacements: {
+          conversationId: input.conversationId,
           category: input.category,
-          classificationConfidence: input.confidence,
-          classificationReason: input.reason,
-          classificationSource: input.source,
-          // A later opt-out clears the flag; an opt-in alone asks nothing of a person.
-          needsAttention: input.optIn ? conversation.needsAttention : needsAttention,
+          confidence: input.confidence,
+          reason: input.reason,
+          source: input.source,
+          optIn,
+          needsPerson,
         },
-        { transaction },
-      );
-      if (input.category === 'opt_out') {
-        await models.Contact.update(
-          { optedOut: true, optedOutAt: new Date() },
-          { where: { id: conversation.contactId, optedOut: false }, transaction },
-        );
-      } else if (input.optIn) {
-        await models.Contact.update({ optedOut: false, optedOutAt: null }, { where: { id: conversation.contactId }, transaction });
-      }
-      await notifyConversationUpdated(sequelize, { tenantId: conversation.tenantId, id: conversation.id }, transaction);
-    });
+        type: QueryTypes.SELECT,
+      },
+    );
   };
 }

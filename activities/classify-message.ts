@@ -1,29 +1,43 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { QueryTypes } from 'sequelize';
 import { ClassifierError } from '../clients/openai/classifier.ts';
 import type { ActivityDeps, ClassificationResult } from './types.ts';
+
+interface ClassifyContextRow {
+  body: string;
+  business_name: string | null;
+  /** The conversation's newest messages (this one included), newest first. */
+  recent: Array<{ id: string; direction: 'inbound' | 'outbound'; body: string }> | null;
+  message_id: string;
+}
 
 /** Asks OpenAI to file one inbound message, with the few messages before it as context. */
 export function classifyMessage({ db, classifier }: ActivityDeps) {
   return async (input: { conversationId: string; messageSid: string }): Promise<ClassificationResult> => {
     if (!classifier) throw ApplicationFailure.nonRetryable('No OpenAI API key is configured', 'ClassifierConfigError');
-    const { models } = db;
-    const message = await models.Message.findOne({ where: { twilioSid: input.messageSid } });
-    if (!message) throw ApplicationFailure.nonRetryable(`Message ${input.messageSid} is not recorded`, 'ClassifierConfigError');
-    const earlier = await models.Message.findAll({
-      where: { conversationId: input.conversationId },
-      order: [['createdAt', 'DESC']],
-      limit: 6,
-    });
-    const conversation = await models.Conversation.findByPk(input.conversationId);
-    const tenant = conversation ? await models.Tenant.findByPk(conversation.tenantId) : null;
+    // The message, the conversation's newest messages and the business name in one round trip.
+    const [row] = await db.sequelize.query<ClassifyContextRow>(
+      `SELECT m.id AS message_id, m.body, t.name AS business_name,
+              (SELECT json_agg(json_build_object('id', r.id, 'direction', r.direction, 'body', r.body)
+                                ORDER BY r.created_at DESC, r.id DESC)
+                 FROM (SELECT id, direction, body, created_at FROM messages
+                        WHERE conversation_id = :conversationId
+                        ORDER BY created_at DESC, id DESC LIMIT 6) r) AS recent
+         FROM messages m
+         LEFT JOIN conversations cv ON cv.id = :conversationId
+         LEFT JOIN tenants t ON t.id = cv.tenant_id
+        WHERE m.twilio_sid = :messageSid`,
+      { replacements: input, type: QueryTypes.SELECT },
+    );
+    if (!row) throw ApplicationFailure.nonRetryable(`Message ${input.messageSid} is not recorded`, 'ClassifierConfigError');
     try {
       const result = await classifier.classify({
-        body: message.body,
-        recent: earlier
-          .filter((m) => m.id !== message.id)
+        body: row.body,
+        recent: (row.recent ?? [])
+          .filter((m) => m.id !== row.message_id)
           .reverse()
           .map((m) => ({ direction: m.direction, body: m.body })),
-        businessName: tenant?.name,
+        businessName: row.business_name ?? undefined,
       });
       return { ...result, source: 'ai' };
     } catch (err) {

@@ -1,12 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { QueryTypes } from 'sequelize';
 import { ServiceTitanClient } from '../clients/servicetitan/client.ts';
 import { ServiceTitanError } from '../clients/servicetitan/errors.ts';
 import type { BookingPriority } from '../clients/servicetitan/types.ts';
-import { notifyConversationUpdated } from '../db/conversation-events.ts';
+import { notifyConversationUpdated, notifyConversationUpdatedSql } from '../db/conversation-events.ts';
 import { loadServiceTitanConfig, type ServiceTitanSettings } from '../db/tenant-secrets.ts';
-import { bookingExternalId, formatBookingSummary } from '../domain/conversation-summary.ts';
+import { bookingExternalId, formatBookingSummary, formatTranscript } from '../domain/conversation-summary.ts';
 import { formatPhoneForDisplay, nationalNumber } from '../domain/phone.ts';
-import { buildConversationSummary } from './build-conversation-summary.ts';
+import { loadBookingContext } from './load-booking-context.ts';
 import type { ActivityDeps, BookingOutcome } from './types.ts';
 
 const requiredFields = ['tenantApiBaseUrl', 'authUrl', 'serviceTitanTenantId', 'clientId', 'clientSecret', 'appKey', 'bookingProvider'] as const;
@@ -55,25 +56,29 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
     try {
       const bookingId = await sequelize.transaction(async (transaction) => {
         // Bounded wait: a stuck earlier attempt holds the lock at most for its own HTTP timeouts.
-        await sequelize.query("SET LOCAL lock_timeout = '25s'", { transaction });
-        await sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
+        await sequelize.query("SELECT set_config('lock_timeout', '25s', true), pg_advisory_xact_lock(hashtext(:key))", {
           replacements: { key: `servicetitan-booking:${conversationId}` },
+          type: QueryTypes.SELECT,
           transaction,
         });
-        const fresh = await models.Conversation.findByPk(conversationId, { transaction });
-        if (fresh?.serviceTitanBookingId) return fresh.serviceTitanBookingId;
-        const id = await findOrCreateBooking(config, conversationId);
-        await models.Conversation.update(
-          {
-            serviceTitanBookingId: id,
-            serviceTitanBookingCreatedAt: new Date(),
-            bookingStatus: 'created',
-            bookingLastError: null,
-            needsAttention: true,
-          },
-          { where: { id: conversationId }, transaction },
+        // A separate statement: its snapshot is taken after the lock, so it sees what the holder committed.
+        const [fresh] = await sequelize.query<{ service_titan_booking_id: string | null }>(
+          'SELECT service_titan_booking_id FROM conversations WHERE id = :conversationId',
+          { replacements: { conversationId }, type: QueryTypes.SELECT, transaction },
         );
-        await notifyConversationUpdated(sequelize, { tenantId, id: conversationId }, transaction);
+        if (fresh?.service_titan_booking_id) return fresh.service_titan_booking_id;
+        const id = await findOrCreateBooking(config, conversationId);
+        await sequelize.query(
+          `WITH cv AS (
+             UPDATE conversations
+                SET service_titan_booking_id = :id, service_titan_booking_created_at = now(), booking_status = 'created',
+                    booking_last_error = NULL, needs_attention = true, updated_at = now()
+              WHERE id = :conversationId
+              RETURNING id, tenant_id
+           )
+           SELECT ${notifyConversationUpdatedSql('cv')} FROM cv`,
+          { replacements: { id, conversationId }, type: QueryTypes.SELECT, transaction },
+        );
         return id;
       });
       return { status: 'created', bookingId };
@@ -105,25 +110,21 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
     const existing = await client.findBookingByExternalId(provider, externalId);
     if (existing) return String(existing.id);
 
-    const conversation = await models.Conversation.findByPk(conversationId, { rejectOnEmpty: true });
-    const [contact, number, tenant, lastInbound] = await Promise.all([
-      models.Contact.findByPk(conversation.contactId, { rejectOnEmpty: true }),
-      models.PhoneNumber.findByPk(conversation.phoneNumberId, { rejectOnEmpty: true }),
-      models.Tenant.findByPk(conversation.tenantId, { rejectOnEmpty: true }),
-      models.Message.findOne({ where: { conversationId, direction: 'inbound' }, order: [['createdAt', 'DESC']] }),
-    ]);
-    const category = conversation.category === 'complaint' ? 'complaint' : 'engaged';
+    const booking = await loadBookingContext(db, conversationId, 5);
+    if (!booking) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
+    const { contact } = booking;
+    const category = booking.category === 'complaint' ? 'complaint' : 'engaged';
     const summary = formatBookingSummary({
-      tenantName: tenant.name,
-      twilioNumber: number.phone,
-      lastInboundMessage: lastInbound?.body ?? '',
-      transcript: await buildConversationSummary(db, conversationId, 5, 800),
+      tenantName: booking.tenantName,
+      twilioNumber: booking.ourNumber,
+      lastInboundMessage: booking.lastInboundMessage,
+      transcript: formatTranscript(booking.recentMessages, 5, 800),
       category,
       conversationUrl: `${env.PUBLIC_BASE_URL}/conversations/${conversationId}`,
     });
     const fullName = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
     const customer = await client.findCustomerByPhone(contact.phone).catch(() => null);
-    const booking = await client.createBooking(provider, {
+    const created = await client.createBooking(provider, {
       source: config.bookingSourceLabel || 'IntelliSend SMS',
       name: fullName || customer?.name || `SMS customer ${formatPhoneForDisplay(contact.phone)}`,
       summary,
@@ -138,7 +139,7 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
       ...(config.jobTypeId ? { jobTypeId: config.jobTypeId } : {}),
       ...(config.campaignId ? { campaignId: config.campaignId } : {}),
     });
-    return String(booking.id);
+    return String(created.id);
   }
 }
 

@@ -19,3 +19,11 @@ export async function notifyConversationUpdated(
     transaction,
   });
 }
+
+/**
+ * The same notification as an SQL expression over a row source exposing `tenant_id` and `id`, for
+ * statements that change a conversation and announce it in one round trip.
+ */
+export function notifyConversationUpdatedSql(row: string): string {
+  return `pg_notify('${conversationEventsChannel}', json_build_object('tenantId', ${row}.tenant_id, 'id', ${row}.id)::text)`;
+}

@@ -3,7 +3,11 @@
 // conversation's messages in the order they arrived (many conversations at once), a re-delivered
 // webhook is absorbed at the door, and a row a crashed process left behind is still delivered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { ServiceUnavailableError } from '../../api/errors.ts';
+import { InboundDispatcher } from '../../api/inbound/inbound-dispatcher.ts';
 import { insertIntoOutbox } from '../../api/inbound/inbound-outbox.ts';
+import { createDatabase } from '../../db/connection.ts';
 import { conversationWorkflowId, type InboundMessage } from '../../workflows/definitions.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
@@ -28,6 +32,20 @@ async function signalledSids(customer: string): Promise<string[]> {
     if (data) sids.push((JSON.parse(Buffer.from(data).toString('utf8')) as InboundMessage).messageSid);
   }
   return sids;
+}
+
+function inbound(customer: string, body: string): InboundMessage {
+  return {
+    messageSid: twilioMessageSid(),
+    accountSid: p.tenant.accountSid,
+    tenantId: p.tenant.id,
+    to: p.ourNumber,
+    from: customer,
+    body,
+    numMedia: 0,
+    mediaUrls: [],
+    receivedAt: new Date().toISOString(),
+  };
 }
 
 describe('inbound delivery behind the webhook', () => {
@@ -65,17 +83,7 @@ describe('inbound delivery behind the webhook', () => {
 
   it('delivers a message that a crashed process stored but never signalled', { timeout: 60_000 }, async () => {
     const customer = uniquePhone();
-    const message: InboundMessage = {
-      messageSid: twilioMessageSid(),
-      accountSid: p.tenant.accountSid,
-      tenantId: p.tenant.id,
-      to: p.ourNumber,
-      from: customer,
-      body: 'The water heater is leaking, can someone come by?',
-      numMedia: 0,
-      mediaUrls: [],
-      receivedAt: new Date(Date.now() - 60_000).toISOString(),
-    };
+    const message = { ...inbound(customer, 'The water heater is leaking, can someone come by?'), receivedAt: new Date(Date.now() - 60_000).toISOString() };
     // What an API process leaves behind when it dies right after answering Twilio.
     const entry = await insertIntoOutbox(p.test.db, message);
     expect(entry).not.toBeNull();
@@ -90,5 +98,33 @@ describe('inbound delivery behind the webhook', () => {
     expect(conversation.category).toBe('engaged');
     const row = await p.test.db.models.InboundOutbox.findByPk(entry!.id);
     expect(row?.deliveredAt).toBeInstanceOf(Date);
+  });
+
+  it('hands a message straight to Temporal while Postgres is unreachable, and refuses it when Temporal is too', { timeout: 60_000 }, async () => {
+    // An API process whose Postgres is gone (a closed port): nothing answers there.
+    const deadDb = createDatabase('postgres://postgres@127.0.0.1:9/intellisend', { poolMax: 1 });
+    const dispatcher = new InboundDispatcher({ temporal: p.temporal, db: deadDb, taskQueue: p.env.TEMPORAL_TASK_QUEUE, logger: p.logger });
+    const customer = uniquePhone();
+    expect(await dispatcher.dispatch(inbound(customer, 'No heat upstairs since this morning, can you come?'))).toBe('accepted');
+    // The worker (with a working database) records it.
+    const conversation = await waitFor(async () => {
+      const c = await p.conversationWith(customer);
+      return c?.category ? c : null;
+    }, { timeoutMs: 45_000, what: 'the message to be recorded by the workflow' });
+    expect(conversation.needsAttention).toBe(true);
+
+    // Temporal unreachable as well: not acknowledged, so Twilio can try again.
+    const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) });
+    const stranded = new InboundDispatcher({
+      temporal: deadTemporal,
+      db: deadDb,
+      taskQueue: p.env.TEMPORAL_TASK_QUEUE,
+      logger: p.logger,
+      signalTimeoutMs: 1_000,
+    });
+    await expect(stranded.dispatch(inbound(uniquePhone(), 'Hello?'))).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await dispatcher.stop();
+    await stranded.stop();
+    await deadDb.sequelize.close();
   });
 });
