@@ -21,7 +21,14 @@ export function createActivityDeps(env: Env, logger: Logger): ActivityDeps {
     db: createDatabase(requireDatabaseUrl(env), { poolMax: activitySlots + localActivitySlots }),
     box: new SecretBox(env.ENCRYPTION_KEY),
     classifier: env.OPENAI_API_KEY
-      ? createClassifier({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL })
+      ? createClassifier({
+          apiKey: env.OPENAI_API_KEY,
+          baseURL: env.OPENAI_BASE_URL,
+          model: env.OPENAI_MODEL,
+          // Well inside the 60 s the filing activity gets, so a hanging OpenAI ends in the fallback filing
+          // rather than in a timed-out activity that would ask it again.
+          totalTimeoutMs: 40_000,
+        })
       : null,
     twilio: createTwilioSender({ apiBaseUrl: env.TWILIO_API_BASE_URL }),
     serviceTitanTokens: new ServiceTitanTokenCache(),

@@ -11,9 +11,15 @@ interface ClassifyContextRow {
   message_id: string;
 }
 
+export interface ClassifyMessageInput {
+  conversationId: string;
+  messageSid: string;
+}
+
 /** Asks OpenAI to file one inbound message, with the few messages before it as context. */
-export function classifyMessage({ db, classifier }: ActivityDeps) {
-  return async (input: { conversationId: string; messageSid: string }): Promise<ClassificationResult> => {
+export function classifyMessage(deps: Pick<ActivityDeps, 'db' | 'classifier'>) {
+  const { db, classifier } = deps;
+  return async (input: ClassifyMessageInput): Promise<ClassificationResult> => {
     if (!classifier) throw ApplicationFailure.nonRetryable('No OpenAI API key is configured', 'ClassifierConfigError');
     // The message, the conversation's newest messages and the business name in one round trip.
     const [row] = await db.sequelize.query<ClassifyContextRow>(
@@ -27,7 +33,7 @@ export function classifyMessage({ db, classifier }: ActivityDeps) {
          LEFT JOIN conversations cv ON cv.id = :conversationId
          LEFT JOIN tenants t ON t.id = cv.tenant_id
         WHERE m.twilio_sid = :messageSid`,
-      { replacements: input, type: QueryTypes.SELECT },
+      { replacements: { conversationId: input.conversationId, messageSid: input.messageSid }, type: QueryTypes.SELECT },
     );
     if (!row) throw ApplicationFailure.nonRetryable(`Message ${input.messageSid} is not recorded`, 'ClassifierConfigError');
     try {

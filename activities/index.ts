@@ -2,6 +2,7 @@
 import { applyClassification } from './apply-classification.ts';
 import { classifyMessage } from './classify-message.ts';
 import { createServiceTitanBooking } from './create-servicetitan-booking.ts';
+import { fileInboundMessage } from './file-inbound-message.ts';
 import { recordHelpReply } from './help-reply.ts';
 import { recordBookingGaveUp, recordOutboundFailure } from './record-failures.ts';
 import { recordInboundMessage } from './record-inbound-message.ts';
@@ -9,9 +10,11 @@ import { sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
+export type { FiledInbound } from './file-inbound-message.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    fileInboundMessage: fileInboundMessage(deps),
     recordInboundMessage: recordInboundMessage(deps),
     classifyMessage: classifyMessage(deps),
     applyClassification: applyClassification(deps),

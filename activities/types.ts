@@ -5,7 +5,6 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Classifier } from '../clients/openai/classifier.ts';
 import type { TwilioSender } from '../clients/twilio/sender.ts';
 import type { ServiceTitanTokenCache } from '../clients/servicetitan/token-cache.ts';
-import type { Category } from '../workflows/definitions.ts';
 
 /** What every activity may touch; wired once in worker.ts. */
 export interface ActivityDeps {
@@ -19,13 +18,6 @@ export interface ActivityDeps {
   logger: Logger;
 }
 
-export interface ClassificationResult {
-  category: Category;
-  confidence: number;
-  reason: string;
-  source: 'keyword' | 'ai' | 'fallback';
-  /** START / UNSTOP / YES: the contact opts back in. */
-  optIn?: boolean;
-}
+export type { ClassificationResult } from '../domain/classification.ts';
 
 export type BookingOutcome = { status: 'created'; bookingId: string } | { status: 'skipped'; reason: string };

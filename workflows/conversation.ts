@@ -16,7 +16,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, BookingOutcome, ClassificationResult } from '../activities/index.ts';
+import type { Activities, BookingOutcome, ClassificationResult, FiledInbound } from '../activities/index.ts';
+import { fallbackClassification, keywordClassification } from '../domain/classification.ts';
 import { matchKeyword } from '../domain/sms-keywords.ts';
 import {
   bookingStatusKey,
@@ -50,18 +51,23 @@ const bookingRetry: RetryPolicy = {
 };
 
 /**
- * The steps of one message (record, classify, apply, first booking try) run as local activities: they
- * execute in the worker inside the workflow task and land in history as markers, so a message costs one
- * workflow task instead of five plus four activity tasks. That is most of the Temporal server's work per
- * conversation. Histories recorded before this change replay on the task-queue activities below.
+ * The steps of one message run as local activities: filing (record + classify + apply, one activity)
+ * and the first booking try. They execute in the worker inside the workflow task and land in history as
+ * markers, so a message costs one workflow task and two activations instead of five workflow tasks and
+ * four activity tasks — most of the Temporal server's and the worker's work per conversation.
+ * Histories recorded before this change (no `local-activity-steps` patch marker) replay on the
+ * task-queue activities below.
  */
 const localSteps = {
   store: proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: storeRetry }),
+  /** Record + classify + apply; OpenAI's own deadline (40 s) ends in the fallback filing before this. */
+  filing: proxyLocalActivities<Activities>({ startToCloseTimeout: '60s', retry: storeRetry }),
   ai: proxyLocalActivities<Activities>({ startToCloseTimeout: '40s', retry: aiRetry }),
   bookingFirstTry: proxyLocalActivities<Activities>({ startToCloseTimeout: '60s', retry: { ...bookingRetry, maximumAttempts: 1 } }),
 };
 const taskQueueSteps = {
   store: proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: storeRetry }),
+  filing: null,
   ai: proxyActivities<Activities>({ startToCloseTimeout: '40s', retry: aiRetry }),
   /** The first booking attempt runs alone so ops see `BookingStatus="retrying"` as soon as it fails. */
   bookingFirstTry: proxyActivities<Activities>({
@@ -94,7 +100,7 @@ const needsPerson = (c: Category | null) => c === 'engaged' || c === 'complaint'
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<void> {
   const local = patched('local-activity-steps');
-  const { store, ai, bookingFirstTry } = local ? localSteps : taskQueueSteps;
+  const { store, ai, bookingFirstTry, filing } = local ? localSteps : taskQueueSteps;
   const carried = input.carried;
   const queue: QueuedWork[] = carried?.queue ?? [];
   const seen = new Set<string>(carried?.seenMessageSids ?? []);
@@ -169,41 +175,54 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     void book(conversationId);
   }
 
-  async function classify(id: string, message: InboundMessage): Promise<ClassificationResult> {
+  /** Before local activities: record, classify and apply as three task-queue activities. */
+  async function fileInSteps(message: InboundMessage, decided: ClassificationResult | null): Promise<FiledInbound> {
+    const recorded = await store.recordInboundMessage(message);
+    noteRecorded(recorded);
+    const result = decided ?? (await classifyOrFallBack(recorded.conversationId, message));
+    await store.applyClassification({ conversationId: recorded.conversationId, messageSid: message.messageSid, ...result });
+    return { ...recorded, result };
+  }
+
+  async function classifyOrFallBack(id: string, message: InboundMessage): Promise<ClassificationResult> {
     try {
       return await ai.classifyMessage({ conversationId: id, messageSid: message.messageSid });
     } catch (err) {
       log.warn('Classifier unavailable, filing as engaged', { conversationId: id, error: failureMessage(err) });
-      return { category: 'engaged', confidence: 0, reason: 'The classifier was unavailable; a person should read this.', source: 'fallback' };
+      return fallbackClassification;
     }
   }
 
-  async function handleInbound(message: InboundMessage): Promise<void> {
-    if (seen.has(message.messageSid)) return;
-    seen.add(message.messageSid);
-    const recorded = await store.recordInboundMessage(message);
+  function noteRecorded(recorded: { conversationId: string; bookingId: string | null }): void {
     conversationId = recorded.conversationId;
     if (recorded.bookingId) {
       bookingId = recorded.bookingId;
       // A new run (after continue-as-new or a restart) learns of the booking from the database.
       if (bookingStatus !== 'created') setBookingStatus('created');
     }
+  }
 
+  async function handleInbound(message: InboundMessage): Promise<void> {
+    if (seen.has(message.messageSid)) return;
+    seen.add(message.messageSid);
     const keyword = matchKeyword(message.body);
     if (keyword === 'help') {
-      const reply = await store.recordHelpReply({ conversationId, inboundMessageSid: message.messageSid });
+      const recorded = await store.recordInboundMessage(message);
+      noteRecorded(recorded);
+      const reply = await store.recordHelpReply({ conversationId: recorded.conversationId, inboundMessageSid: message.messageSid });
       if (reply) await sendReply(reply.messageId);
       return;
     }
-    const result: ClassificationResult =
-      keyword === 'opt_out'
-        ? { category: 'opt_out', confidence: 1, reason: `The customer texted the opt-out keyword "${message.body.trim()}".`, source: 'keyword' }
-        : keyword === 'opt_in'
-          ? { category: 'engaged', confidence: 1, reason: `The customer texted "${message.body.trim()}" to opt back in.`, source: 'keyword', optIn: true }
-          : await classify(conversationId, message);
-    await store.applyClassification({ conversationId, messageSid: message.messageSid, ...result });
-    setCategory(result.category);
-    if (!result.optIn) maybeBook();
+    const decided = keywordClassification(keyword, message.body);
+    let filed: FiledInbound;
+    if (filing) {
+      filed = await filing.fileInboundMessage({ message, decided });
+      noteRecorded(filed);
+    } else {
+      filed = await fileInSteps(message, decided);
+    }
+    setCategory(filed.result.category);
+    if (!filed.result.optIn) maybeBook();
   }
 
   async function sendReply(messageId: string): Promise<void> {

@@ -1,11 +1,13 @@
 // Determinism. A real conversation (a booking that fails and is retried, HELP, a CSR reply, a
 // correction, STOP) is run through the workflow and its history replayed against the workflow bundle;
-// and a history recorded earlier (fixtures/conversation-history.json) is replayed too, so a change to
-// the workflow that would break the conversations already running in production fails CI.
+// and the histories recorded by earlier versions (fixtures/*.json) are replayed too, so a change to
+// the workflow that would break the conversations already running in production fails CI:
+//   conversation-history.json              task-queue activities for every step (before `local-activity-steps`)
+//   conversation-history-local-steps.json  the current version
 //
-// Re-record the fixture deliberately (after a change that is meant to be incompatible and is shipped
-// with versioning or a drain of old runs): `node test/pipeline/record-history.ts`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Record the current version's fixture deliberately, after a change shipped behind `patched()`:
+// `node test/pipeline/record-history.ts` (keep the older fixtures: they are the runs still in flight).
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
@@ -22,7 +24,8 @@ import { historyFromJson, historyToJson } from '../support/history-json.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
-const fixturePath = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'conversation-history.json');
+const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const fixturePath = join(fixturesDir, 'conversation-history-local-steps.json');
 /** Set by record-history.ts: the live run's history is written to the fixture. */
 const recording = process.env.RECORD_CONVERSATION_HISTORY === '1';
 
@@ -100,11 +103,14 @@ describe('the conversation workflow replays deterministically', () => {
   });
 });
 
-describe('the recorded conversation history still replays', () => {
-  it('replays fixtures/conversation-history.json against the current workflow code', { timeout: 60_000 }, async () => {
-    expect(existsSync(fixturePath), 'the fixture is missing: run node test/pipeline/record-history.ts').toBe(true);
-    const history = historyFromJson(readFileSync(fixturePath, 'utf8'));
+describe('the recorded conversation histories still replay', () => {
+  const fixtures = existsSync(fixturesDir) ? readdirSync(fixturesDir).filter((f) => f.endsWith('.json')).sort() : [];
+  it('has a fixture for the current version and for the task-queue version', () => {
+    expect(fixtures).toEqual(['conversation-history-local-steps.json', 'conversation-history.json']);
+  });
+  it.each(fixtures)('replays fixtures/%s against the current workflow code', { timeout: 60_000 }, async (name) => {
+    const history = historyFromJson(readFileSync(join(fixturesDir, name), 'utf8'));
     expect(history.events?.length).toBeGreaterThan(20);
-    await Worker.runReplayHistory(replayOptions(), history, 'conversation-history-fixture');
+    await Worker.runReplayHistory(replayOptions(), history, `conversation-history-fixture-${name}`);
   });
 });
