@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { QueryTypes } from 'sequelize';
 import { findConversations, inboxTabs, tabCategory, type InboxTab } from '../api/conversations/find-conversations.ts';
+import { escapeLike } from '../api/conversations/search.ts';
 import { createDatabase, type Database } from '../db/connection.ts';
 import type { BenchConfig } from './config.ts';
 import { commonWords, ensureInboxDataset, firstNames, lastNames, rareWords } from './inbox-data.ts';
@@ -46,18 +47,32 @@ interface SearchKind {
   terms: string[];
 }
 
-const naiveConditions = `(ct.first_name ILIKE :p OR ct.last_name ILIKE :p OR (ct.first_name || ' ' || ct.last_name) ILIKE :p
-        OR ct.phone LIKE :p OR m.body ILIKE :p)`;
+/**
+ * The plain query's WHERE: ORed ILIKEs over the join. Message text matches the way the finder matches it
+ * (every word of the search starts a word of the message), written as plain ILIKEs on space-separated
+ * words so the two give the same answer on this data set.
+ */
+function naiveConditions(term: string): { sql: string; replacements: Record<string, string> } {
+  const words = term.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const replacements: Record<string, string> = { p: `%${escapeLike(term)}%` };
+  words.forEach((w, i) => (replacements[`w${i}`] = `% ${escapeLike(w)}%`));
+  const messageWords = words.length ? words.map((_, i) => `(' ' || m.body) ILIKE :w${i}`).join(' AND ') : 'false';
+  const sql = `(ct.first_name ILIKE :p OR ct.last_name ILIKE :p OR (ct.first_name || ' ' || ct.last_name) ILIKE :p
+        OR ct.phone LIKE :p OR (${messageWords}))`;
+  return { sql, replacements };
+}
 
 /** What a first implementation writes: one query joining everything, ORed ILIKEs, DISTINCT. */
 async function naiveSearch(db: Database, tenantId: string, tab: InboxTab, term: string): Promise<Record<string, number>> {
-  const replacements = { tenantId, category: tabCategory[tab], p: `%${term}%` };
+  const conditions = naiveConditions(term);
+  const naiveConditionsSql = conditions.sql;
+  const replacements = { tenantId, category: tabCategory[tab], ...conditions.replacements };
   const page = db.sequelize.query(
     `SELECT DISTINCT cv.id, cv.needs_attention, cv.last_message_at, cv.created_at, ct.first_name, ct.last_name, ct.phone
        FROM conversations cv
        JOIN contacts ct ON ct.id = cv.contact_id
        LEFT JOIN messages m ON m.conversation_id = cv.id
-      WHERE cv.tenant_id = :tenantId AND cv.category = :category AND ${naiveConditions}
+      WHERE cv.tenant_id = :tenantId AND cv.category = :category AND ${naiveConditionsSql}
       ORDER BY cv.needs_attention DESC, cv.last_message_at DESC NULLS LAST, cv.created_at DESC, cv.id DESC
       LIMIT 30`,
     { replacements, type: QueryTypes.SELECT },
@@ -67,7 +82,7 @@ async function naiveSearch(db: Database, tenantId: string, tab: InboxTab, term: 
        FROM conversations cv
        JOIN contacts ct ON ct.id = cv.contact_id
        LEFT JOIN messages m ON m.conversation_id = cv.id
-      WHERE cv.tenant_id = :tenantId AND ${naiveConditions}
+      WHERE cv.tenant_id = :tenantId AND ${naiveConditionsSql}
       GROUP BY cv.category`,
     { replacements, type: QueryTypes.SELECT },
   );

@@ -62,7 +62,7 @@ describe('search query plans (30,000 conversations, 120,000 messages, 3 tenants)
     ['a name', 'Okafor13'],
     ['phone digits', '(200) 000-1234'],
     ['a rare word of a message', 'ref 0f3a'],
-  ])('search by %s finds messages through the per-tenant body trigram index', async (_what, text) => {
+  ])('search by %s finds messages through the per-tenant word index', async (_what, text) => {
     const terms = searchTerms(text)!;
     const matching = matchingConversationIdsSql(terms);
     const plan = await explain(
@@ -72,7 +72,7 @@ describe('search query plans (30,000 conversations, 120,000 messages, 3 tenants)
       { tenantId, ...matching.replacements },
     );
     console.log(`-- search "${text}"\n${plan}\n`);
-    expect(plan).toContain('Bitmap Index Scan on messages_tenant_body_trgm_idx');
+    expect(plan).toContain('Bitmap Index Scan on messages_tenant_body_words_idx');
     expect(plan).not.toMatch(/Seq Scan on messages/);
     // Contacts: at 10,000 per tenant PostgreSQL prefers the tenant index (or a scan) plus a filter, which
     // is cheaper there than the trigram bitmaps; the plan is printed, not asserted.

@@ -168,8 +168,12 @@ describe('GET /api/conversations', () => {
     ['E.164', '+15555550142', ['urgentNewer'], []],
     ['a word of an older message, any case', 'HEATER', ['recent'], []],
     ['a word of the first message', 'no heat', ['urgentNewer'], []],
+    ['the start of a word of a message', 'leak', ['recent'], []],
+    ['words of a message in any order', 'leaking heater', ['recent'], []],
     ['LIKE wildcards are literal', '50%_off', [], ['complaint']],
-    ['a percent alone matches nothing special', '%', [], ['complaint']],
+    ['a percent alone is no wildcard', '%', [], []],
+    // Message text is searched by word: "arage" is inside "garage" but starts no word.
+    ['the inside of a word of a message finds nothing', 'arage', [], []],
   ])('searches by %s', async (_what, search, engaged, complaints) => {
     const page = await list(a, `?search=${encodeURIComponent(search)}`);
     expect(ids(page).map(nameOf)).toEqual(engaged);

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { searchTerms } from './search.ts';
+
+describe('searchTerms', () => {
+  it('is null for an empty search', () => {
+    expect(searchTerms('   ')).toBeNull();
+    expect(searchTerms(undefined)).toBeNull();
+  });
+
+  it('turns every word into a required prefix for the message word index', () => {
+    expect(searchTerms('Water  HEATER leak')?.words).toBe('water:* & heater:* & leak:*');
+  });
+
+  it('lets only letters and digits through to to_tsquery', () => {
+    expect(searchTerms("a' | !b & c:* <-> (d)")?.words).toBe('a & b & c & d');
+    expect(searchTerms('%_\\')?.words).toBeNull();
+    expect(searchTerms('Zoë 4412')?.words).toBe('zoë:* & 4412:*');
+  });
+
+  it('escapes LIKE wildcards in the name pattern and keeps 3+ digits for phone numbers', () => {
+    const terms = searchTerms('50%_off (555) 0142')!;
+    expect(terms.pattern).toBe('%50\\%\\_off (555) 0142%');
+    expect(terms.digits).toBe('%505550142%');
+  });
+
+  it('stops at eight words', () => {
+    expect(searchTerms('a1 b2 c3 d4 e5 f6 g7 h8 i9 j10')?.words?.split(' & ')).toHaveLength(8);
+  });
+});
