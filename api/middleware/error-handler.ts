@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
+import { ConnectionError, ConnectionAcquireTimeoutError } from 'sequelize';
 import { ZodError } from 'zod';
 import type { Logger } from '../../logging/logger.ts';
 import { AppError } from '../errors.ts';
@@ -34,6 +35,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         : e.type === 'encoding.unsupported' || e.type === 'charset.unsupported' ? 'The request body encoding is not supported.'
         : e.expose && e.message ? e.message : 'The request could not be read.';
       res.status(status).json({ error: message, code: 'bad_request' });
+      return;
+    }
+    // Postgres unreachable (restarting, failing over, pool exhausted): not our bug, and worth a retry.
+    if (err instanceof ConnectionError || err instanceof ConnectionAcquireTimeoutError) {
+      logger.warn('database unavailable', { method: req.method, path: req.path, error: err.message });
+      res.status(503).set('Retry-After', '5').json({ error: 'The database is unavailable right now; please try again shortly.', code: 'unavailable' });
       return;
     }
     logger.error('unhandled error', { method: req.method, path: req.path, error: err });
