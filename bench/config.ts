@@ -27,6 +27,8 @@ export interface BenchConfig {
   };
   pipeline: {
     conversations: number;
+    /** Booked on another tenant before the measured run, to warm a freshly started worker up. */
+    warmupConversations: number;
     rate: number;
     workerCounts: number[];
     /** Worker counts for the realistic fakes (the instant ones use workerCounts). */
@@ -100,6 +102,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
     },
     pipeline: {
       conversations: values['pipeline-conversations'] ? Number(values['pipeline-conversations']) : at(1_000, 100),
+      warmupConversations: at(200, 20),
       rate: 200,
       workerCounts: values.workers ? list(values.workers).map(Number) : [1, 2],
       realisticWorkerCounts: values.workers ? list(values.workers).map(Number) : [1],

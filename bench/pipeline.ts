@@ -14,6 +14,8 @@ export interface PipelineRun {
   serviceTitanLatencyMs: number;
   workers: number;
   conversations: number;
+  /** booked on another tenant by the fresh worker(s) before the measured run, not counted */
+  warmupConversations: number;
   acked: number;
   booked: number;
   /** conversations per second: booked / (last booking − first 200) */
@@ -42,6 +44,18 @@ export async function runPipelineBenchmark(stack: Stack, cfg: BenchConfig, log: 
       const tenant = await stack.createTenant(`pipeline-${mode.fakes}-${workers}w`);
       const customers = customerNumbers(p.conversations, seed);
       const started = await stack.startWorkers(workers, p.workerNodeArgs);
+      // A fresh worker compiles its code paths on the first conversations (JIT, pools, caches): warm it
+      // up on another tenant first, so the figure is the steady state a running worker delivers.
+      if (p.warmupConversations > 0) {
+        const warmup = await stack.createTenant(`pipeline-warmup-${mode.fakes}-${workers}w`);
+        const warmupCustomers = customerNumbers(p.warmupConversations, seed + 1000);
+        const warm = await runOpenLoop({
+          baseUrl: stack.apiUrl,
+          rate: Math.min(p.rate, 50),
+          requests: planWebhooks(warmup, stack.env.PUBLIC_BASE_URL, warmupCustomers, p.warmupConversations, 0),
+        });
+        await waitForBookings(stack, warmup.id, warm.acked.length, Date.now() + p.timeoutSeconds * 1000);
+      }
       const before = await stack.fakeStats();
       const cpu = () => ({
         workers: started.reduce((sum, w) => sum + cpuSeconds(w.pid), 0),
@@ -53,17 +67,7 @@ export async function runPipelineBenchmark(stack: Stack, cfg: BenchConfig, log: 
         const requests = planWebhooks(tenant, stack.env.PUBLIC_BASE_URL, customers, p.conversations, 0);
         const load = await runOpenLoop({ baseUrl: stack.apiUrl, rate: p.rate, requests });
         const ackAt = new Map(load.acked.map((a) => [a.from, a.at]));
-        const deadline = Date.now() + p.timeoutSeconds * 1000;
-        let booked = 0;
-        for (;;) {
-          const [row] = await stack.db.sequelize.query<{ n: number }>(
-            'SELECT count(*)::int AS n FROM conversations WHERE tenant_id = :t AND service_titan_booking_created_at IS NOT NULL',
-            { replacements: { t: tenant.id }, type: QueryTypes.SELECT },
-          );
-          booked = row?.n ?? 0;
-          if (booked >= load.acked.length || Date.now() > deadline) break;
-          await sleep(250);
-        }
+        const booked = await waitForBookings(stack, tenant.id, load.acked.length, Date.now() + p.timeoutSeconds * 1000);
         const rows = await stack.db.sequelize.query<{ phone: string; at: Date }>(
           `SELECT ct.phone, cv.service_titan_booking_created_at AS at FROM conversations cv JOIN contacts ct ON ct.id = cv.contact_id
             WHERE cv.tenant_id = :t AND cv.service_titan_booking_created_at IS NOT NULL`,
@@ -86,6 +90,7 @@ export async function runPipelineBenchmark(stack: Stack, cfg: BenchConfig, log: 
           ...mode,
           workers,
           conversations: p.conversations,
+          warmupConversations: p.warmupConversations,
           acked: load.acked.length,
           booked,
           throughput: spanSeconds > 0 ? booked / spanSeconds : Number.NaN,
@@ -107,4 +112,17 @@ export async function runPipelineBenchmark(stack: Stack, cfg: BenchConfig, log: 
     }
   }
   return runs;
+}
+
+/** Polls until `expected` conversations of the tenant are booked or the deadline passes; returns how many are. */
+async function waitForBookings(stack: Stack, tenantId: string, expected: number, deadline: number): Promise<number> {
+  for (;;) {
+    const [row] = await stack.db.sequelize.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM conversations WHERE tenant_id = :t AND service_titan_booking_created_at IS NOT NULL',
+      { replacements: { t: tenantId }, type: QueryTypes.SELECT },
+    );
+    const booked = row?.n ?? 0;
+    if (booked >= expected || Date.now() > deadline) return booked;
+    await sleep(250);
+  }
 }

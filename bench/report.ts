@@ -137,7 +137,10 @@ export function renderReport(r: BenchResults, analysis: string): string {
   if (r.pipeline?.length) {
     out.push('## Pipeline', '');
     out.push(
-      'New conversations, one inbound message each, sent at 200 req/s: time from the webhook\'s 200 to `service_titan_booking_created_at` (record → classify → file → booking: find by externalId, customer lookup, create). Throughput = booked ÷ (last booking − first 200). Latencies in ms.',
+      'New conversations, one inbound message each, sent at 200 req/s: time from the webhook\'s 200 to `service_titan_booking_created_at` (record → classify → file → booking: find by externalId, customer lookup, create). Throughput = booked ÷ (last booking − first 200). Latencies in ms.' +
+        (r.pipeline[0]?.warmupConversations
+          ? ` Each freshly started worker first books ${r.pipeline[0].warmupConversations} warm-up conversations of another tenant (not counted), so the figures are a running worker's, not a cold start's.`
+          : ''),
       '',
     );
     out.push(row(['fakes', 'workers', 'conversations', 'booked', 'span (s)', 'conversations/s', 'p50', 'p95', 'p99', 'max', 'bookings at fake', 'CPU ms/conversation: workers / Temporal / API']));

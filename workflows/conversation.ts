@@ -96,6 +96,7 @@ const sms = proxyActivities<Activities>({
 });
 
 const maxCarriedSids = 1000;
+type SearchAttributeChange = { key: typeof categoryKey | typeof bookingStatusKey; value: string };
 const needsPerson = (c: Category | null) => c === 'engaged' || c === 'complaint';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<void> {
@@ -124,16 +125,32 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     seenMessageSids: seen.size,
   }));
 
+  // Search attributes changed in one activation (a new conversation's category and its booking going
+  // `pending`) are sent as one upsert: each upsert is a history event and a visibility write.
+  // Older histories upserted each change at once, and the category on every message; they replay so.
+  const changedAttributes = new Map<string, SearchAttributeChange>();
+  const setAttribute = (change: SearchAttributeChange) => {
+    if (!local) {
+      upsertSearchAttributes([change]);
+      return;
+    }
+    if (changedAttributes.size === 0) {
+      void Promise.resolve().then(() => {
+        upsertSearchAttributes([...changedAttributes.values()]);
+        changedAttributes.clear();
+      });
+    }
+    changedAttributes.set(change.key.name, change);
+  };
   const setBookingStatus = (status: BookingStatus) => {
     if (local && status === bookingStatus) return;
     bookingStatus = status;
-    upsertSearchAttributes([{ key: bookingStatusKey, value: status }]);
+    setAttribute({ key: bookingStatusKey, value: status });
   };
   const setCategory = (next: Category) => {
-    // Older histories upserted the category on every message; keep replaying them as they were.
     if (local && next === category) return;
     category = next;
-    upsertSearchAttributes([{ key: categoryKey, value: next }]);
+    setAttribute({ key: categoryKey, value: next });
   };
 
   async function book(id: string): Promise<void> {
