@@ -33,6 +33,8 @@ export interface BenchConfig {
     workerCounts: number[];
     /** Worker counts for the realistic fakes (the instant ones use workerCounts). */
     realisticWorkerCounts: number[];
+    /** Which fakes to run with (--pipeline-fakes=instant for a quick look). */
+    fakes: Array<'instant' | 'realistic'>;
     realistic: { openaiLatencyMs: number; serviceTitanLatencyMs: number };
     timeoutSeconds: number;
     /** e.g. --cpu-prof for a profile of each worker (BENCH_WORKER_NODE_ARGS). */
@@ -72,6 +74,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       conversations: { type: 'string' },
       'pipeline-conversations': { type: 'string' },
       workers: { type: 'string' },
+      'pipeline-fakes': { type: 'string' },
       'inbox-conversations': { type: 'string' },
       'inbox-runs': { type: 'string' },
       'naive-runs': { type: 'string' },
@@ -106,6 +109,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       rate: 200,
       workerCounts: values.workers ? list(values.workers).map(Number) : [1, 2],
       realisticWorkerCounts: values.workers ? list(values.workers).map(Number) : [1],
+      fakes: values['pipeline-fakes'] ? (list(values['pipeline-fakes']).filter((f) => f === 'instant' || f === 'realistic') as Array<'instant' | 'realistic'>) : ['instant', 'realistic'],
       realistic: { openaiLatencyMs: 800, serviceTitanLatencyMs: 300 },
       timeoutSeconds: 300,
       workerNodeArgs: env.BENCH_WORKER_NODE_ARGS ? env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean) : [],

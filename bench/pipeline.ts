@@ -37,7 +37,7 @@ export async function runPipelineBenchmark(stack: Stack, cfg: BenchConfig, log: 
   ];
   const runs: PipelineRun[] = [];
   let seed = 100;
-  for (const mode of modes) {
+  for (const mode of modes.filter((m) => p.fakes.includes(m.fakes))) {
     for (const workers of mode.fakes === 'instant' ? p.workerCounts : p.realisticWorkerCounts) {
       seed++;
       await stack.setLatency(mode.openaiLatencyMs, mode.serviceTitanLatencyMs);
