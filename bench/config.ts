@@ -24,6 +24,8 @@ export interface BenchConfig {
     baseline: boolean;
     /** Seconds of 100 req/s with the worker stopped (diagnostic; 0 = skip). */
     pausedWorkerSeconds: number;
+    /** nice of the worker and Temporal server during the webhook load (0: same priority as the API). */
+    backgroundNice: number;
   };
   pipeline: {
     conversations: number;
@@ -75,6 +77,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       'pipeline-conversations': { type: 'string' },
       workers: { type: 'string' },
       'pipeline-fakes': { type: 'string' },
+      'background-nice': { type: 'string' },
       'inbox-conversations': { type: 'string' },
       'inbox-runs': { type: 'string' },
       'naive-runs': { type: 'string' },
@@ -102,6 +105,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       serviceTitanLatencyMs: 300,
       baseline: !values['no-baseline'],
       pausedWorkerSeconds: values.duration ? Number(values.duration) : at(20, 3),
+      backgroundNice: values['background-nice'] ? Number(values['background-nice']) : 10,
     },
     pipeline: {
       conversations: values['pipeline-conversations'] ? Number(values['pipeline-conversations']) : at(1_000, 100),
