@@ -142,7 +142,11 @@ export async function ensureInboxDataset(
   const sequelize = createSequelize(url, { poolMax: 2 });
   try {
     const applied = await migrate(sequelize);
-    if (applied.length > 0) log(`inbox: applied migrations ${applied.join(', ')}`);
+    if (applied.length > 0) {
+      log(`inbox: applied migrations ${applied.join(', ')}`);
+      // A new index or expression needs fresh statistics on data this size.
+      await sequelize.query('ANALYZE');
+    }
   } finally {
     await sequelize.close();
   }

@@ -20,6 +20,9 @@ export function createSequelize(url: string, opts: ConnectionOptions = {}): Sequ
     logging: opts.logging ?? false,
     define: { underscored: true },
     pool: { max: opts.poolMax ?? 10, min: 0, idle: 10_000, acquire: 30_000 },
+    // Our queries are short index lookups; PostgreSQL's JIT compiles any query its estimate calls
+    // expensive, and the compiling alone took 50–200 ms of an inbox search (BENCHMARKS.md).
+    dialectOptions: { options: '-c jit=off' },
   });
 }
 
