@@ -1,16 +1,14 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { QueryTypes } from 'sequelize';
-import { ServiceTitanClient } from '../clients/servicetitan/client.ts';
+import { serviceTitanClientFor } from '../clients/servicetitan/client.ts';
 import { ServiceTitanError } from '../clients/servicetitan/errors.ts';
 import type { BookingPriority } from '../clients/servicetitan/types.ts';
 import { notifyConversationUpdated, notifyConversationUpdatedSql } from '../db/conversation-events.ts';
-import { loadServiceTitanConfig, type ServiceTitanSettings } from '../db/tenant-secrets.ts';
+import { isBookable, loadServiceTitanConfig, missingBookingFields, type BookableServiceTitanSettings } from '../db/tenant-secrets.ts';
 import { bookingExternalId, formatBookingSummary, formatTranscript } from '../domain/conversation-summary.ts';
 import { formatPhoneForDisplay, nationalNumber } from '../domain/phone.ts';
 import { loadBookingContext } from './load-booking-context.ts';
 import type { ActivityDeps, BookingOutcome } from './types.ts';
-
-const requiredFields = ['tenantApiBaseUrl', 'authUrl', 'serviceTitanTenantId', 'clientId', 'clientSecret', 'appKey', 'bookingProvider'] as const;
 
 /**
  * Creates the conversation's one ServiceTitan booking. ServiceTitan has no idempotency key, so each
@@ -37,9 +35,8 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
       await setStatus(conversationId, tenantId, { bookingStatus: 'skipped', bookingLastError: null });
       return { status: 'skipped', reason: config ? 'ServiceTitan integration is turned off' : 'ServiceTitan is not configured' };
     }
-    const missing = requiredFields.filter((f) => !config[f]);
-    if (missing.length > 0) {
-      const error = `ServiceTitan integration is on but incomplete: set ${missing.join(', ')} in Settings.`;
+    if (!isBookable(config)) {
+      const error = `ServiceTitan integration is on but incomplete: set ${missingBookingFields(config).join(', ')} in Settings.`;
       await setStatus(conversationId, tenantId, { bookingStatus: 'failed', bookingLastError: error });
       throw ApplicationFailure.nonRetryable(error, 'ServiceTitanConfigError');
     }
@@ -95,17 +92,9 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
     }
   };
 
-  async function findOrCreateBooking(config: ServiceTitanSettings, conversationId: string): Promise<string> {
-    const client = new ServiceTitanClient({
-      authUrl: config.authUrl!,
-      apiBaseUrl: config.tenantApiBaseUrl!,
-      serviceTitanTenantId: config.serviceTitanTenantId!,
-      clientId: config.clientId!,
-      clientSecret: config.clientSecret!,
-      appKey: config.appKey!,
-      tokenCache: serviceTitanTokens,
-    });
-    const provider = config.bookingProvider!;
+  async function findOrCreateBooking(config: BookableServiceTitanSettings, conversationId: string): Promise<string> {
+    const client = serviceTitanClientFor(config, { tokenCache: serviceTitanTokens });
+    const provider = config.bookingProvider;
     const externalId = bookingExternalId(conversationId);
     const existing = await client.findBookingByExternalId(provider, externalId);
     if (existing) return String(existing.id);

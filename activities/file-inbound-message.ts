@@ -1,3 +1,4 @@
+import { BaseError } from 'sequelize';
 import { fallbackClassification, type ClassificationResult } from '../domain/classification.ts';
 import type { InboundMessage } from '../workflows/definitions.ts';
 import { applyClassification } from './apply-classification.ts';
@@ -36,6 +37,9 @@ export function fileInboundMessage(deps: ActivityDeps) {
     try {
       return await classify({ conversationId, messageSid });
     } catch (err) {
+      // A database error reading the message's context is retried with the whole activity; only the
+      // classifier's own failures file the message for a person.
+      if (err instanceof BaseError) throw err;
       deps.logger.warn('Classifier unavailable, filing as engaged', {
         conversationId,
         error: err instanceof Error ? err.message : String(err),

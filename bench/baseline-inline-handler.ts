@@ -11,10 +11,10 @@ import { NumberDirectory } from '../api/inbound/number-directory.ts';
 import { parseInboundWebhook } from '../api/inbound/parse-inbound-webhook.ts';
 import { errorHandler } from '../api/middleware/error-handler.ts';
 import { emptyTwiml, readForm, verifySignature } from '../api/routes/twilio-inbound.ts';
-import { ServiceTitanClient, ServiceTitanTokenCache } from '../clients/servicetitan/index.ts';
+import { ServiceTitanTokenCache, serviceTitanClientFor } from '../clients/servicetitan/index.ts';
 import { loadEnv, requireDatabaseUrl } from '../config/env.ts';
 import { createDatabase } from '../db/connection.ts';
-import { loadServiceTitanConfig } from '../db/tenant-secrets.ts';
+import { isBookable, loadServiceTitanConfig } from '../db/tenant-secrets.ts';
 import { normalizeE164, nationalNumber } from '../domain/phone.ts';
 import { bookingExternalId } from '../domain/conversation-summary.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -68,18 +68,10 @@ if (import.meta.main) {
 
     // The original spec: a token, then the booking, before answering.
     const config = await loadServiceTitanConfig(db, box, message.tenantId);
-    if (config?.enabled) {
-      const client = new ServiceTitanClient({
-        authUrl: config.authUrl!,
-        apiBaseUrl: config.tenantApiBaseUrl!,
-        serviceTitanTenantId: config.serviceTitanTenantId!,
-        clientId: config.clientId!,
-        clientSecret: config.clientSecret!,
-        appKey: config.appKey!,
-        tokenCache: new ServiceTitanTokenCache(),
-      });
+    if (config?.enabled && isBookable(config)) {
+      const client = serviceTitanClientFor(config, { tokenCache: new ServiceTitanTokenCache() });
       await client.getToken();
-      const booking = await client.createBooking(config.bookingProvider!, {
+      const booking = await client.createBooking(config.bookingProvider, {
         source: 'IntelliSend SMS',
         name: `SMS customer ${message.from}`,
         summary: message.body,

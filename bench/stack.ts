@@ -16,17 +16,9 @@ import { workflowsPath } from '../worker.ts';
 import type { FakesStats, FakeUrls } from './fakes-host.ts';
 import { databaseUrl } from './inbox-data.ts';
 import { envVars, spawnBenchChild, type BenchChild } from './processes.ts';
+import { quietBundlerLogger } from '../test/support/quiet-bundler-logger.ts';
 
 export const benchDataDir = join(dataDir, 'bench');
-
-const quietBundlerLogger = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-  log() {},
-};
 
 export interface BenchTenant {
   id: string;

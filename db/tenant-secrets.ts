@@ -62,6 +62,21 @@ export interface ServiceTitanSettings {
 /** The name the activities use for the same shape. */
 export type PlainServiceTitanConfig = ServiceTitanSettings;
 
+const bookingFields = ['tenantApiBaseUrl', 'authUrl', 'serviceTitanTenantId', 'clientId', 'clientSecret', 'appKey', 'bookingProvider'] as const;
+type BookingField = (typeof bookingFields)[number];
+
+/** Settings a booking can be made with: the connection and the booking provider are all set. */
+export type BookableServiceTitanSettings = ServiceTitanSettings & { [K in BookingField]: string };
+
+/** The fields a booking still needs, empty when it can be made. */
+export function missingBookingFields(settings: ServiceTitanSettings): BookingField[] {
+  return bookingFields.filter((f) => !settings[f]);
+}
+
+export function isBookable(settings: ServiceTitanSettings): settings is BookableServiceTitanSettings {
+  return missingBookingFields(settings).length === 0;
+}
+
 export async function loadServiceTitanConfig(
   db: Database,
   box: SecretBox,

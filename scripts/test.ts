@@ -1,5 +1,6 @@
 // `npm test`: every check, in order, stopping at the first failure. Output streams as it happens.
-//   Temporal CLI → Chromium (when there are browser tests) → eslint → tsc → vitest (unit, workflow, API)
+//   Temporal CLI → Chromium (when there are browser tests) → eslint → tsc → svelte-check (web)
+//   → vitest (unit, workflow, API)
 //   → vitest (reliability, ci scale: soak under faults, outages, bad input, tenant isolation, secrets)
 //   → vitest (browser, when vitest.browser.config.ts exists).
 // The full reliability run is `RELIABILITY_SCALE=full npm run test:reliability`.
@@ -13,10 +14,13 @@ interface Step {
   name: string;
   command: string;
   args: string[];
+  /** Defaults to the project root. */
+  cwd?: string;
 }
 
 const bin = (name: string) => join(projectRoot, 'node_modules', '.bin', name);
 const browserConfig = join(projectRoot, 'vitest.browser.config.ts');
+const webRoot = join(projectRoot, 'web');
 const hasBrowserTests = existsSync(browserConfig);
 
 const steps: Step[] = [
@@ -26,6 +30,10 @@ const steps: Step[] = [
     : []),
   { name: 'eslint', command: bin('eslint'), args: ['.'] },
   { name: 'tsc', command: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
+  // The web app's types, including the API's JSON shapes it shares through contract/ (svelte-kit sync
+  // first writes the route types a fresh clone does not have).
+  { name: 'svelte-kit sync (web)', command: bin('svelte-kit'), args: ['sync'], cwd: webRoot },
+  { name: 'svelte-check (web)', command: bin('svelte-check'), args: ['--tsconfig', './tsconfig.json', '--fail-on-warnings'], cwd: webRoot },
   { name: 'vitest (unit, workflow, API)', command: bin('vitest'), args: ['run'] },
   { name: 'vitest (reliability, ci scale)', command: bin('vitest'), args: ['run', '--config', 'vitest.reliability.config.ts'] },
   ...(hasBrowserTests
@@ -45,7 +53,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 function run(step: Step): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(step.command, step.args, { cwd: projectRoot, stdio: 'inherit' });
+    const child = spawn(step.command, step.args, { cwd: step.cwd ?? projectRoot, stdio: 'inherit' });
     current = child;
     child.once('error', (err) => {
       process.stderr.write(`\n✗ ${step.name}: could not start ${step.command}: ${err.message}\n`);

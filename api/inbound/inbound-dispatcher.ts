@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { ConnectionError } from 'sequelize';
 import type { Database } from '../../db/connection.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { inboundMessageSignal, type InboundMessage } from '../../workflows/definitions.ts';
@@ -81,6 +82,8 @@ export class InboundDispatcher {
     try {
       entry = await insertIntoOutbox(this.#o.db, message);
     } catch (dbError) {
+      // Only an unreachable database is worked around; any other failure is a bug and is not hidden.
+      if (!(dbError instanceof ConnectionError)) throw dbError;
       return this.#dispatchWithoutPostgres(message, dbError);
     }
     if (!entry) return 'duplicate';

@@ -1,13 +1,11 @@
 // Twilio settings, booking health and users: real PostgreSQL, the real app, signed-in clients.
+import type { BookingHealthView, TwilioSettingsView, UserView } from '../../contract/settings.ts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { createContact, createConversation, createPhoneNumber, createTenant, createUser, twilioAccountSid } from '../../test/support/factories.ts';
 import { ApiClient, startApi, type RunningApi } from '../conversations/api-test-client.ts';
-import type { BookingHealthView } from '../settings/booking-health.ts';
-import type { TwilioSettingsView } from '../settings/twilio-settings.ts';
-import type { UserView } from '../settings/users.ts';
 
 const box = new SecretBox(randomBytes(32).toString('base64'));
 let test: TestDatabase;

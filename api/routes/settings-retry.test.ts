@@ -1,11 +1,11 @@
 // Fixing the ServiceTitan configuration retries the bookings that failed because of it — through the
 // real API, worker, Temporal and the fake ServiceTitan.
+import type { BookingHealthView } from '../../contract/settings.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, uniquePhone } from '../../test/support/factories.ts';
 import { capturedLogLines, startPipeline, waitFor, type Pipeline } from '../../test/support/pipeline.ts';
 import { ApiClient } from '../conversations/api-test-client.ts';
 import { conversationStateQuery, conversationWorkflowId } from '../../workflows/definitions.ts';
-import type { BookingHealthView } from '../settings/booking-health.ts';
 
 let p: Pipeline;
 let admin: ApiClient;

@@ -1,4 +1,5 @@
 // The ServiceTitan settings API against real PostgreSQL and the fake ServiceTitan over HTTP.
+import type { ServiceTitanConfigView } from '../../contract/settings.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,6 @@ import { startFakeServiceTitan, type FakeServiceTitan } from '../../test/fakes/s
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { createTenant, createUser } from '../../test/support/factories.ts';
 import { ApiClient, startApi, type RunningApi } from '../conversations/api-test-client.ts';
-import type { ServiceTitanConfigView } from '../settings/servicetitan-config.ts';
 import { testServiceTitanConnection } from '../settings/servicetitan-connection.ts';
 import { resolveServiceTitanDraft } from '../settings/servicetitan-fields.ts';
 

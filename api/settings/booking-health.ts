@@ -1,27 +1,10 @@
 // How the tenant's ServiceTitan bookings are doing: the last 24 hours in figures, the conversations
 // whose booking is failing or being retried (with the last error), and where ops can look in Temporal.
 import { QueryTypes } from 'sequelize';
+import type { BookingHealthView } from '../../contract/settings.ts';
 import type { Database } from '../../db/connection.ts';
 
-export interface BookingProblem {
-  conversationId: string;
-  status: 'failed' | 'retrying';
-  attempts: number;
-  lastError: string | null;
-  updatedAt: string;
-  contact: { firstName: string | null; lastName: string | null; phone: string };
-  /** The inbox page of the conversation. */
-  link: string;
-}
 
-export interface BookingHealthView {
-  windowHours: number;
-  last24h: { created: number; retrying: number; failed: number };
-  /** Every conversation whose booking is failed now, whatever its age: what "Retry failed bookings" retries. */
-  failedTotal: number;
-  problems: BookingProblem[];
-  temporalUiUrl: string;
-}
 
 interface CountRow {
   created: string;

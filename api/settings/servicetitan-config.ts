@@ -2,7 +2,8 @@
 // (only whether one is stored), and a blank one in a save keeps the stored value.
 import type { ServiceTitanTokenCache } from '../../clients/servicetitan/index.ts';
 import type { Database } from '../../db/connection.ts';
-import type { ServiceTitanConfig, ServiceTitanEnvironment } from '../../db/models/index.ts';
+import type { ServiceTitanConfigView } from '../../contract/settings.ts';
+import type { ServiceTitanConfig } from '../../db/models/index.ts';
 import { loadServiceTitanConfig } from '../../db/tenant-secrets.ts';
 import { registerSecret } from '../../logging/logger.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
@@ -10,23 +11,6 @@ import { ValidationError } from '../errors.ts';
 import { resolveBookingProvider, type ConnectionDeps } from './servicetitan-connection.ts';
 import { resolveServiceTitanDraft, type ServiceTitanDraft } from './servicetitan-fields.ts';
 
-export interface ServiceTitanConfigView {
-  environment: ServiceTitanEnvironment;
-  tenantApiBaseUrl: string | null;
-  authUrl: string | null;
-  serviceTitanTenantId: string | null;
-  clientId: string | null;
-  hasClientSecret: boolean;
-  hasAppKey: boolean;
-  bookingProvider: string | null;
-  enabled: boolean;
-  bookingSourceLabel: string | null;
-  complaintPriority: string | null;
-  businessUnitId: number | null;
-  jobTypeId: number | null;
-  campaignId: number | null;
-  updatedAt: string;
-}
 
 /** Built member by member from the row: nothing sealed can slip into the answer. */
 export function presentServiceTitanConfig(row: ServiceTitanConfig): ServiceTitanConfigView {

@@ -1,6 +1,6 @@
 // A ServiceTitan client for values an admin typed (saved or not), the tag-name lookup, and the
 // person-readable outcome of "Test connection".
-import { ServiceTitanClient, isServiceTitanError, type ServiceTitanError, type ServiceTitanTokenCache } from '../../clients/servicetitan/index.ts';
+import { ServiceTitanClient, isServiceTitanError, serviceTitanClientFor, type ServiceTitanError, type ServiceTitanTokenCache } from '../../clients/servicetitan/index.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { isTagId, type ServiceTitanValues } from './servicetitan-fields.ts';
 
@@ -19,13 +19,7 @@ export function hasCredentials(values: ServiceTitanValues): values is Complete {
 }
 
 export function clientFor(deps: ConnectionDeps, values: Complete): ServiceTitanClient {
-  return new ServiceTitanClient({
-    authUrl: values.authUrl,
-    apiBaseUrl: values.tenantApiBaseUrl,
-    serviceTitanTenantId: values.serviceTitanTenantId,
-    clientId: values.clientId,
-    clientSecret: values.clientSecret,
-    appKey: values.appKey,
+  return serviceTitanClientFor(values, {
     tokenCache: deps.tokens,
     timeoutMs: deps.timeoutMs ?? 10_000,
     logger: deps.logger,

@@ -1,6 +1,7 @@
 // A tenant's Twilio account: SID, sealed auth token (never returned), HELP reply, and the exact
 // webhook URLs each of its numbers must be configured with in Twilio's console.
 import { z } from 'zod';
+import type { TwilioSettingsView } from '../../contract/settings.ts';
 import type { Database } from '../../db/connection.ts';
 import type { Tenant } from '../../db/models/index.ts';
 import { registerSecret } from '../../logging/logger.ts';
@@ -31,20 +32,7 @@ export const twilioSettingsSchema = z.object(
 
 export type TwilioSettingsInput = z.output<typeof twilioSettingsSchema>;
 
-export interface TwilioNumberView {
-  id: string;
-  phone: string;
-  label: string | null;
-  inboundWebhookUrl: string;
-  statusCallbackUrl: string;
-}
 
-export interface TwilioSettingsView {
-  accountSid: string | null;
-  hasAuthToken: boolean;
-  helpReply: string;
-  numbers: TwilioNumberView[];
-}
 
 async function present(db: Database, tenant: Tenant, publicBaseUrl: string): Promise<TwilioSettingsView> {
   const numbers = await db.models.PhoneNumber.findAll({ where: { tenantId: tenant.id }, order: [['phone', 'ASC']] });

@@ -2,6 +2,7 @@
 // checked under a lock on the tenant's admins so two admins demoting each other at once cannot both win.
 import { UniqueConstraintError, type Transaction } from 'sequelize';
 import { z } from 'zod';
+import type { UserView } from '../../contract/settings.ts';
 import type { Database } from '../../db/connection.ts';
 import { normalizeEmail, userRoles, type User, type UserRole } from '../../db/models/index.ts';
 import { hashPassword, passwordWeakness } from '../../secrets/password.ts';
@@ -26,12 +27,6 @@ export const newUserSchema = z.object(
 
 export const roleChangeSchema = z.object({ role: roleSchema }, { error: 'must be a JSON object with a role' });
 
-export interface UserView {
-  id: string;
-  email: string;
-  role: UserRole;
-  createdAt: string;
-}
 
 function present(user: User): UserView {
   return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt.toISOString() };

@@ -281,3 +281,29 @@ export class ServiceTitanClient {
     return error;
   }
 }
+
+/** A tenant's saved (or typed) connection, in the settings' field names. */
+export interface ServiceTitanConnection {
+  authUrl: string;
+  tenantApiBaseUrl: string;
+  serviceTitanTenantId: string;
+  clientId: string;
+  clientSecret: string;
+  appKey: string;
+}
+
+/** The client for a tenant's connection; `options` adds the token cache and transport settings. */
+export function serviceTitanClientFor(
+  connection: ServiceTitanConnection,
+  options: Omit<ServiceTitanClientOptions, 'authUrl' | 'apiBaseUrl' | 'serviceTitanTenantId' | 'clientId' | 'clientSecret' | 'appKey'>,
+): ServiceTitanClient {
+  return new ServiceTitanClient({
+    authUrl: connection.authUrl,
+    apiBaseUrl: connection.tenantApiBaseUrl,
+    serviceTitanTenantId: connection.serviceTitanTenantId,
+    clientId: connection.clientId,
+    clientSecret: connection.clientSecret,
+    appKey: connection.appKey,
+    ...options,
+  });
+}

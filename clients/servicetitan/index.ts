@@ -1,5 +1,5 @@
 // The ServiceTitan client's public surface.
-export { ServiceTitanClient, type ServiceTitanClientOptions } from './client.ts';
+export { ServiceTitanClient, serviceTitanClientFor, type ServiceTitanClientOptions, type ServiceTitanConnection } from './client.ts';
 export { ServiceTitanTokenCache, type IssuedToken, type TokenCacheKey, type TokenCacheOptions } from './token-cache.ts';
 export {
   ServiceTitanError,

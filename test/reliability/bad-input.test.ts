@@ -15,7 +15,7 @@ import { formEncode, inboundParams, signTwilioWebhook } from '../fakes/twilio/in
 import { createConversation, createMessage, createUser, twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 import { expressRoutes } from './routes.ts';
-import { apiResponses, keepApiResponses, logSummary, recordFigures, scale, scanForSecrets } from './support.ts';
+import { apiResponses, keepApiResponses, logSummary, recordFigures, scale, pipelineSecrets, scanForSecrets } from './support.ts';
 
 const size = scale.badInput;
 let p: Pipeline;
@@ -256,12 +256,7 @@ describe('arbitrary JSON to every API route', () => {
     expect((await client.get('/api/auth/me')).status).toBe(200);
 
     const scan = scanForSecrets({
-      serviceTitanClientSecret: p.serviceTitan.clientSecret,
-      serviceTitanAppKey: p.serviceTitan.appKey,
-      twilioAuthToken: p.tenant.authToken,
-      sessionSecret: p.env.SESSION_SECRET,
-      encryptionKey: p.env.ENCRYPTION_KEY,
-      openaiApiKey: p.env.OPENAI_API_KEY,
+      ...pipelineSecrets(p),
       adminPassword: admin.password,
     });
     recordFigures('bad-input-json', {

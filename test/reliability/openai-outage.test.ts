@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
-import { inBatches, keepApiResponses, logSummary, recordFigures, scale, scanForSecrets } from './support.ts';
+import { inBatches, keepApiResponses, logSummary, recordFigures, scale, pipelineSecrets, scanForSecrets } from './support.ts';
 
 const size = scale.openai;
 let p: Pipeline;
@@ -87,14 +87,7 @@ describe('OpenAI is down, then comes back', () => {
     for (const c of bookedWhileDown) expect(c!.serviceTitanBookingId).toBe(byExternalId.get(`intellisend-conversation-${c!.id}`));
     expect(afterRows.every((c) => c.category === 'engaged')).toBe(true);
 
-    const scan = scanForSecrets({
-      serviceTitanClientSecret: p.serviceTitan.clientSecret,
-      serviceTitanAppKey: p.serviceTitan.appKey,
-      twilioAuthToken: p.tenant.authToken,
-      sessionSecret: p.env.SESSION_SECRET,
-      encryptionKey: p.env.ENCRYPTION_KEY,
-      openaiApiKey: p.env.OPENAI_API_KEY,
-    });
+    const scan = scanForSecrets(pipelineSecrets(p));
     recordFigures('openai-outage', {
       conversationsWhileDown: down.length,
       faultModes: { down503: half, rateLimited429: down.length - half },

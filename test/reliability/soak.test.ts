@@ -22,7 +22,7 @@ import type { FaultKind } from '../fakes/servicetitan/index.ts';
 import { startChildWorker, type ChildWorker } from '../support/child-worker.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
-import { apiResponses, inBatches, logSummary, keepApiResponses, otherOutput, percentile, recordFigures, scale, scanForSecrets, sleep } from './support.ts';
+import { apiResponses, inBatches, logSummary, keepApiResponses, otherOutput, percentile, recordFigures, scale, pipelineSecrets, scanForSecrets, sleep } from './support.ts';
 
 const size = scale.soak;
 const allKinds: FaultKind[] = ['500', '503', '429', 'timeout', 'lostAnswer'];
@@ -235,14 +235,7 @@ describe('soak: ServiceTitan faults, worker SIGKILLs and a PostgreSQL restart', 
 
     const attempts = booked.map((c) => c.bookingAttempts);
     otherOutput.push(...workers.map((w) => w.output()));
-    const scan = scanForSecrets({
-      serviceTitanClientSecret: p.serviceTitan.clientSecret,
-      serviceTitanAppKey: p.serviceTitan.appKey,
-      twilioAuthToken: p.tenant.authToken,
-      sessionSecret: p.env.SESSION_SECRET,
-      encryptionKey: p.env.ENCRYPTION_KEY,
-      openaiApiKey: p.env.OPENAI_API_KEY,
-    });
+    const scan = scanForSecrets(pipelineSecrets(p));
     const outboxRows = await models.InboundOutbox.count();
     recordFigures('soak', {
       conversations: size.conversations,

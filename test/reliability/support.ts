@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { dataDir } from '../../config/env.ts';
-import { capturedLogLines } from '../support/pipeline.ts';
+import { capturedLogLines, type Pipeline } from '../support/pipeline.ts';
 import type { ReliabilityScale } from './scale.ts';
 
 export const scale: ReliabilityScale = inject('reliabilityScale');
@@ -48,6 +48,18 @@ export interface SecretScan {
 }
 
 /** Fails naming the kind of secret and where it was found (never the secret itself). */
+/** Every secret a pipeline is configured with, by name: what each file's scan looks for at the least. */
+export function pipelineSecrets(p: Pipeline): Record<string, string | undefined> {
+  return {
+    serviceTitanClientSecret: p.serviceTitan.clientSecret,
+    serviceTitanAppKey: p.serviceTitan.appKey,
+    twilioAuthToken: p.tenant.authToken,
+    sessionSecret: p.env.SESSION_SECRET,
+    encryptionKey: p.env.ENCRYPTION_KEY,
+    openaiApiKey: p.env.OPENAI_API_KEY,
+  };
+}
+
 export function scanForSecrets(secrets: Record<string, string | undefined>): SecretScan {
   const named = Object.entries(secrets).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length >= 6);
   const leaks: string[] = [];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startRestartableTemporal, type RestartableTemporal } from '../support/restartable-temporal.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
-import { inBatches, keepApiResponses, logSummary, percentile, recordFigures, scale, scanForSecrets, sleep } from './support.ts';
+import { inBatches, keepApiResponses, logSummary, percentile, recordFigures, scale, pipelineSecrets, scanForSecrets, sleep } from './support.ts';
 
 const size = scale.temporalOutage;
 let temporal: RestartableTemporal;
@@ -98,14 +98,7 @@ describe('Temporal stops during a burst', () => {
     const bookings = p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId);
     expect(bookings).toHaveLength(customers.length);
 
-    const scan = scanForSecrets({
-      serviceTitanClientSecret: p.serviceTitan.clientSecret,
-      serviceTitanAppKey: p.serviceTitan.appKey,
-      twilioAuthToken: p.tenant.authToken,
-      sessionSecret: p.env.SESSION_SECRET,
-      encryptionKey: p.env.ENCRYPTION_KEY,
-      openaiApiKey: p.env.OPENAI_API_KEY,
-    });
+    const scan = scanForSecrets(pipelineSecrets(p));
     recordFigures('temporal-burst', {
       messages: size.messages,
       customers: size.customers,

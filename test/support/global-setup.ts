@@ -7,6 +7,7 @@ import { dataDir } from '../../config/env.ts';
 import { workflowsPath } from '../../worker.ts';
 import { startTemporalDevServer } from '../../scripts/temporal-dev-server.ts';
 import { findOrStartTestPostgres } from '../../scripts/postgres-server.ts';
+import { quietBundlerLogger } from './quiet-bundler-logger.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,15 +17,6 @@ declare module 'vitest' {
     workflowBundlePath: string;
   }
 }
-
-const quietBundlerLogger = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-  log() {},
-};
 
 export default async function setup(project: TestProject) {
   const [temporal, postgres, bundle] = await Promise.all([

@@ -1,66 +1,16 @@
-// The JSON shapes of the settings API (contract.md, "ServiceTitan settings API (admin)" and the
-// extensions for Twilio, booking health and users).
-import type { Role } from '#lib/api-types.ts';
+// What the settings pages need beyond the API's JSON: the form's values, defaults and field errors.
 
-export type ServiceTitanEnvironment = 'production' | 'integration';
-
-export interface ServiceTitanConfig {
-  environment: ServiceTitanEnvironment;
-  tenantApiBaseUrl: string | null;
-  authUrl: string | null;
-  serviceTitanTenantId: string | null;
-  clientId: string | null;
-  hasClientSecret: boolean;
-  hasAppKey: boolean;
-  bookingProvider: string | null;
-  enabled: boolean;
-  bookingSourceLabel: string | null;
-  complaintPriority: string | null;
-  businessUnitId: number | null;
-  jobTypeId: number | null;
-  campaignId: number | null;
-  updatedAt: string;
-}
-
-export interface TwilioNumber {
-  id: string;
-  phone: string;
-  label: string | null;
-  inboundWebhookUrl: string;
-  statusCallbackUrl: string;
-}
-
-export interface TwilioSettings {
-  accountSid: string | null;
-  hasAuthToken: boolean;
-  helpReply: string;
-  numbers: TwilioNumber[];
-}
-
-export interface BookingProblem {
-  conversationId: string;
-  status: 'failed' | 'retrying';
-  attempts: number;
-  lastError: string | null;
-  updatedAt: string;
-  contact: { firstName: string | null; lastName: string | null; phone: string };
-  link: string;
-}
-
-export interface BookingHealth {
-  windowHours: number;
-  last24h: { created: number; retrying: number; failed: number };
-  failedTotal: number;
-  problems: BookingProblem[];
-  temporalUiUrl: string;
-}
-
-export interface TenantUser {
-  id: string;
-  email: string;
-  role: Role;
-  createdAt: string;
-}
+// The wire types are shared with the API (contract/settings.ts): its presenters build exactly these.
+export type {
+  BookingHealthView as BookingHealth,
+  BookingProblem,
+  ServiceTitanConfigView as ServiceTitanConfig,
+  ServiceTitanEnvironment,
+  TwilioNumberView as TwilioNumber,
+  TwilioSettingsView as TwilioSettings,
+  UserView as TenantUser,
+} from '../../../../contract/settings.ts';
+import type { ServiceTitanConfigView as ServiceTitanConfig, ServiceTitanEnvironment } from '../../../../contract/settings.ts';
 
 /** Field → message, as the API's 400s carry them. */
 export type FieldErrors = Record<string, string>;
