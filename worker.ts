@@ -60,6 +60,10 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
     // A message's steps run inside its workflow task, which stays open while they wait on OpenAI and
     // ServiceTitan: allow more open tasks than the default 40.
     maxConcurrentWorkflowTaskExecutions: 100,
+    // Two workflow threads instead of one: every call into the workflow sandbox starts and joins a
+    // deadlock-watchdog thread, and on a busy host one workflow thread spends much of its time waiting
+    // for that; a second one runs other conversations' activations meanwhile (BENCHMARKS.md).
+    workflowThreadPoolSize: 2,
   });
   const running = worker.run();
   logger.info('worker started', { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE });

@@ -10,6 +10,9 @@ import type { SecretBox } from '../secrets/secret-box.ts';
 import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
 import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
+import type { InboundRelay } from './inbound/inbound-relay.ts';
+import { OutboxRelay } from './inbound/outbox-relay.ts';
+import { ThreadedOutboxRelay } from './inbound/threaded-outbox-relay.ts';
 import { ConversationEventsHub, pgConfigOf } from './live/conversation-events-hub.ts';
 import { NumberDirectory } from './inbound/number-directory.ts';
 import { errorHandler } from './middleware/error-handler.ts';
@@ -31,11 +34,17 @@ export interface AppDeps {
   temporal?: Client;
   /** The SvelteKit handler; absent in tests of the API alone. */
   web?: RequestHandler;
+  /**
+   * Where inbound messages are signalled to Temporal: on a lower-priority thread of their own (the
+   * default), or on the main thread through `temporal` (tests that control the client).
+   */
+  inboundRelay?: 'thread' | 'in-process';
 }
 
 export interface App {
   app: Express;
   dispatcher: InboundDispatcher;
+  relay: InboundRelay;
   numbers: NumberDirectory;
   temporal: Client;
   /** The one LISTEN connection behind GET /api/events. */
@@ -50,7 +59,11 @@ export function createApp(deps: AppDeps): App {
     deps.temporal ??
     new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE });
   const numbers = new NumberDirectory(db, box);
-  const dispatcher = new InboundDispatcher({ temporal, db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
+  const relay: InboundRelay =
+    deps.inboundRelay === 'in-process'
+      ? new OutboxRelay({ temporal, db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger })
+      : new ThreadedOutboxRelay({ env, logger });
+  const dispatcher = new InboundDispatcher({ db, logger, relay });
 
   const app = express();
   app.disable('x-powered-by');
@@ -85,16 +98,17 @@ export function createApp(deps: AppDeps): App {
   if (deps.web) app.use(deps.web);
   app.use(errorHandler(logger));
 
-  dispatcher.start();
+  relay.start();
   return {
     app,
     dispatcher,
+    relay,
     numbers,
     temporal,
     events,
     async close() {
       await events.close();
-      await dispatcher.stop();
+      await relay.stop();
       if (ownsTemporal) await temporal.connection.close();
     },
   };

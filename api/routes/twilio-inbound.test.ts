@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formEncode, inboundParams, postSignedInboundWebhook, signTwilioWebhook } from '../../test/fakes/twilio/index.ts';
 import { twilioMessageSid, uniquePhone } from '../../test/support/factories.ts';
-import { startPipeline, type Pipeline } from '../../test/support/pipeline.ts';
+import { startPipeline, waitFor, type Pipeline } from '../../test/support/pipeline.ts';
 
 let p: Pipeline;
 beforeAll(async () => {
@@ -111,9 +111,12 @@ describe('POST /api/twilio/inbound rejects what Twilio did not send', () => {
     const res = await postSignedInboundWebhook({ baseUrl: p.baseUrl, publicBaseUrl: p.env.PUBLIC_BASE_URL, authToken: p.tenant.authToken, params: form });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
-    // No worker runs here: the message must be in Temporal already (the workflow exists with the signal).
+    // Durable when answered: the message is in the outbox, exactly once.
+    const stored = await p.test.db.models.InboundOutbox.findAll({ where: { messageSid: form.MessageSid } });
+    expect(stored.map((row) => row.payload['body'])).toEqual(['🙂 unicode works — ñ']);
+    // No worker runs here: the relay signals right behind the answer, which starts the workflow.
     const handle = p.temporal.workflow.getHandle(`conversation-${p.tenant.id}-${p.ourNumber}-${form.From}`);
-    const description = await handle.describe();
+    const description = await waitFor(() => handle.describe().catch(() => null), { what: 'the conversation workflow to start' });
     expect(description.status.name).toBe('RUNNING');
     expect(description.searchAttributes).toBeDefined();
   });

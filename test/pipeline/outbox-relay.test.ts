@@ -7,6 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import { ServiceUnavailableError } from '../../api/errors.ts';
 import { InboundDispatcher } from '../../api/inbound/inbound-dispatcher.ts';
 import { insertIntoOutbox } from '../../api/inbound/inbound-outbox.ts';
+import { OutboxRelay } from '../../api/inbound/outbox-relay.ts';
+import { ThreadedOutboxRelay } from '../../api/inbound/threaded-outbox-relay.ts';
 import { createDatabase } from '../../db/connection.ts';
 import { conversationWorkflowId, type InboundMessage } from '../../workflows/definitions.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
@@ -17,6 +19,14 @@ let p: Pipeline;
 beforeAll(async () => {
   p = await startPipeline({ serviceTitan: false });
   await p.startWorker();
+  // A fresh relay sweeps the outbox before it signals new messages itself (older rows go first). Let one
+  // message through and give it a sweep more, so the tests below exercise the per-conversation lanes.
+  const res = await p.sendInbound({ from: uniquePhone(), body: 'Warming up', messageSid: twilioMessageSid() });
+  expect(res.status).toBe(200);
+  await waitFor(async () => (await p.test.db.models.InboundOutbox.count({ where: { deliveredAt: null } })) === 0, {
+    what: 'the warm-up message delivered',
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
 });
 afterAll(async () => {
   await p?.close();
@@ -71,8 +81,10 @@ describe('inbound delivery behind the webhook', () => {
       timeoutMs: 60_000,
       what: 'the outbox to be delivered',
     });
-    expect(await InboundOutbox.count()).toBe(customers.length * 6);
-    await waitFor(async () => (await Message.count({ where: { tenantId: p.tenant.id } })) === customers.length * 6, {
+    expect(await InboundOutbox.count({ where: { workflowId: customers.map((c) => conversationWorkflowId(p.tenant.id, p.ourNumber, c)) } })).toBe(
+      customers.length * 6,
+    );
+    await waitFor(async () => (await Message.count({ where: { tenantId: p.tenant.id } })) === customers.length * 6 + 1, {
       timeoutMs: 60_000,
       what: 'every message recorded',
     });
@@ -103,7 +115,10 @@ describe('inbound delivery behind the webhook', () => {
   it('hands a message straight to Temporal while Postgres is unreachable, and refuses it when Temporal is too', { timeout: 60_000 }, async () => {
     // An API process whose Postgres is gone (a closed port): nothing answers there.
     const deadDb = createDatabase('postgres://postgres@127.0.0.1:9/intellisend', { poolMax: 1 });
-    const dispatcher = new InboundDispatcher({ temporal: p.temporal, db: deadDb, taskQueue: p.env.TEMPORAL_TASK_QUEUE, logger: p.logger });
+    // The API's own relay thread does the signalling, as in production.
+    const relay = new ThreadedOutboxRelay({ env: p.env, logger: p.logger });
+    relay.start();
+    const dispatcher = new InboundDispatcher({ db: deadDb, logger: p.logger, relay });
     const customer = uniquePhone();
     expect(await dispatcher.dispatch(inbound(customer, 'No heat upstairs since this morning, can you come?'))).toBe('accepted');
     // The worker (with a working database) records it.
@@ -115,16 +130,17 @@ describe('inbound delivery behind the webhook', () => {
 
     // Temporal unreachable as well: not acknowledged, so Twilio can try again.
     const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) });
-    const stranded = new InboundDispatcher({
+    const strandedRelay = new OutboxRelay({
       temporal: deadTemporal,
       db: deadDb,
       taskQueue: p.env.TEMPORAL_TASK_QUEUE,
       logger: p.logger,
       signalTimeoutMs: 1_000,
     });
+    const stranded = new InboundDispatcher({ db: deadDb, logger: p.logger, relay: strandedRelay });
     await expect(stranded.dispatch(inbound(uniquePhone(), 'Hello?'))).rejects.toBeInstanceOf(ServiceUnavailableError);
-    await dispatcher.stop();
-    await stranded.stop();
+    await relay.stop();
+    await strandedRelay.stop();
     await deadDb.sequelize.close();
   });
 });
