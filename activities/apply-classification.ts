@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { notifyConversationUpdatedSql } from '../db/conversation-events.ts';
+import { needsPerson } from '../domain/classification.ts';
 import type { ActivityDeps, ClassificationResult } from './types.ts';
 
 export interface ApplyClassificationInput extends ClassificationResult {
@@ -15,7 +16,7 @@ export interface ApplyClassificationInput extends ClassificationResult {
 export function applyClassification({ db }: ActivityDeps) {
   return async (input: ApplyClassificationInput): Promise<void> => {
     const optIn = input.optIn === true;
-    const needsPerson = (input.category === 'engaged' || input.category === 'complaint') && !optIn;
+    const personNeeded = needsPerson(input.category) && !optIn;
     await db.sequelize.query(
       `WITH cv AS (
          UPDATE conversations
@@ -24,7 +25,7 @@ export function applyClassification({ db }: ActivityDeps) {
                 classification_reason = :reason,
                 classification_source = :source,
                 -- A later opt-out clears the flag; an opt-in alone asks nothing of a person.
-                needs_attention = CASE WHEN :optIn THEN needs_attention ELSE :needsPerson END,
+                needs_attention = CASE WHEN :optIn THEN needs_attention ELSE :personNeeded END,
                 updated_at = now()
           WHERE id = :conversationId
           RETURNING id, tenant_id, contact_id
@@ -44,7 +45,7 @@ export function applyClassification({ db }: ActivityDeps) {
           reason: input.reason,
           source: input.source,
           optIn,
-          needsPerson,
+          personNeeded,
         },
         type: QueryTypes.SELECT,
       },

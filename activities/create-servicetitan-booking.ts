@@ -10,12 +10,28 @@ import { formatPhoneForDisplay, nationalNumber } from '../domain/phone.ts';
 import { loadBookingContext } from './load-booking-context.ts';
 import type { ActivityDeps, BookingOutcome } from './types.ts';
 
+/** The activity: one attempt, numbered and heartbeating as Temporal runs it. */
+export function createServiceTitanBooking(deps: ActivityDeps) {
+  const attemptBooking = serviceTitanBookingAttempt(deps);
+  return ({ conversationId }: { conversationId: string }): Promise<BookingOutcome> => {
+    const { info } = Context.current();
+    return attemptBooking(conversationId, { attempt: info.attempt, heartbeat: !info.isLocal });
+  };
+}
+
+export interface BookingAttemptOptions {
+  /** 1 for the first try: later ones show the conversation as `retrying`. */
+  attempt: number;
+  /** Heartbeat while working, so a killed worker is noticed in seconds (task-queue activities only). */
+  heartbeat: boolean;
+}
+
 /**
- * Creates the conversation's one ServiceTitan booking. ServiceTitan has no idempotency key, so each
+ * One attempt at the conversation's one ServiceTitan booking. ServiceTitan has no idempotency key, so each
  * attempt first looks the booking up by its stable externalId, under a per-conversation advisory lock
  * so that an attempt Temporal gave up on but which still runs cannot create a second one beside it.
  */
-export function createServiceTitanBooking(deps: ActivityDeps) {
+export function serviceTitanBookingAttempt(deps: ActivityDeps) {
   const { db, box, serviceTitanTokens, env, logger } = deps;
   const { sequelize, models } = db;
 
@@ -24,7 +40,7 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
     await notifyConversationUpdated(sequelize, { tenantId, id: conversationId });
   }
 
-  return async ({ conversationId }: { conversationId: string }): Promise<BookingOutcome> => {
+  return async (conversationId: string, { attempt, heartbeat: heartbeats }: BookingAttemptOptions): Promise<BookingOutcome> => {
     const conversation = await models.Conversation.findByPk(conversationId);
     if (!conversation) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
     const { tenantId } = conversation;
@@ -41,15 +57,14 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
       throw ApplicationFailure.nonRetryable(error, 'ServiceTitanConfigError');
     }
 
-    const context = Context.current();
-    const attempt = context.info.attempt;
     await models.Conversation.update(
       { bookingStatus: attempt > 1 ? 'retrying' : 'pending', bookingAttempts: sequelize.literal('booking_attempts + 1') },
       { where: { id: conversationId } },
     );
 
     // A local first try has no heartbeat: the workflow task it runs in is what times out if we die.
-    const heartbeat = context.info.isLocal ? undefined : setInterval(() => context.heartbeat(), 2_000);
+    const context = heartbeats ? Context.current() : null;
+    const heartbeat = context ? setInterval(() => context.heartbeat(), 2_000) : undefined;
     try {
       const bookingId = await sequelize.transaction(async (transaction) => {
         // Bounded wait: a stuck earlier attempt holds the lock at most for its own HTTP timeouts.

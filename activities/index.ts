@@ -10,7 +10,7 @@ import { sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
-export type { FiledInbound } from './file-inbound-message.ts';
+export type { FiledInbound, FirstBookingTry } from './file-inbound-message.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {

@@ -30,3 +30,8 @@ export const fallbackClassification: ClassificationResult = {
   reason: 'The classifier was unavailable; a person should read this.',
   source: 'fallback',
 };
+
+/** Engaged and complaint conversations need a person, and so a ServiceTitan booking; opt-outs do not. */
+export function needsPerson(category: Category | null): boolean {
+  return category === 'engaged' || category === 'complaint';
+}

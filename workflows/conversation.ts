@@ -16,8 +16,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, BookingOutcome, ClassificationResult, FiledInbound } from '../activities/index.ts';
-import { fallbackClassification, keywordClassification } from '../domain/classification.ts';
+import type { Activities, BookingOutcome, ClassificationResult, FiledInbound, FirstBookingTry } from '../activities/index.ts';
+import { fallbackClassification, keywordClassification, needsPerson } from '../domain/classification.ts';
 import { matchKeyword } from '../domain/sms-keywords.ts';
 import {
   bookingStatusKey,
@@ -51,17 +51,22 @@ const bookingRetry: RetryPolicy = {
 };
 
 /**
- * The steps of one message run as local activities: filing (record + classify + apply, one activity)
- * and the first booking try. They execute in the worker inside the workflow task and land in history as
- * markers, so a message costs one workflow task and two activations instead of five workflow tasks and
- * four activity tasks — most of the Temporal server's and the worker's work per conversation.
+ * The steps of one message run as local activities: filing (record + classify + apply, and for a
+ * conversation that needs one, the first booking try). They execute in the worker inside the workflow
+ * task and land in history as markers, so a new conversation costs one workflow task and two activations
+ * instead of five workflow tasks and four activity tasks — most of the Temporal server's and the
+ * worker's work per conversation. (Runs before `file-and-book` made the first booking try a local
+ * activity of its own, `bookingFirstTry`, which a retry asked for by an admin still uses.)
  * Histories recorded before this change (no `local-activity-steps` patch marker) replay on the
  * task-queue activities below.
  */
 const localSteps = {
   store: proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: storeRetry }),
-  /** Record + classify + apply; OpenAI's own deadline (40 s) ends in the fallback filing before this. */
-  filing: proxyLocalActivities<Activities>({ startToCloseTimeout: '60s', retry: storeRetry }),
+  /**
+   * Record + classify + apply (+ the first booking try): OpenAI's own deadline (40 s) ends in the fallback
+   * filing, and a booking attempt's HTTP deadlines and lock wait end well before this.
+   */
+  filing: proxyLocalActivities<Activities>({ startToCloseTimeout: '2m', retry: storeRetry }),
   ai: proxyLocalActivities<Activities>({ startToCloseTimeout: '40s', retry: aiRetry }),
   bookingFirstTry: proxyLocalActivities<Activities>({ startToCloseTimeout: '60s', retry: { ...bookingRetry, maximumAttempts: 1 } }),
 };
@@ -97,10 +102,13 @@ const sms = proxyActivities<Activities>({
 
 const maxCarriedSids = 1000;
 type SearchAttributeChange = { key: typeof categoryKey | typeof bookingStatusKey; value: string };
-const needsPerson = (c: Category | null) => c === 'engaged' || c === 'complaint';
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<void> {
-  const local = patched('local-activity-steps');
+  // Versions, newest first. `file-and-book`: the first booking attempt rides in the filing activity (one
+  // activation fewer per new conversation); it implies `local-activity-steps`. Each patch a new run records
+  // costs it a marker and a search-attribute upsert, so a new run records only the newest.
+  const fileAndBook = patched('file-and-book');
+  const local = fileAndBook || patched('local-activity-steps');
   const { store, ai, bookingFirstTry, filing } = local ? localSteps : taskQueueSteps;
   const carried = input.carried;
   const queue: QueuedWork[] = carried?.queue ?? [];
@@ -153,13 +161,14 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     setAttribute({ key: categoryKey, value: next });
   };
 
-  async function book(id: string): Promise<void> {
+  /** `firstTry`: the attempt the filing activity already made; otherwise the first attempt is made here. */
+  async function book(id: string, firstTry?: FirstBookingTry): Promise<void> {
     bookingInFlight = true;
     setBookingStatus('pending');
     try {
       let outcome: BookingOutcome;
       try {
-        outcome = await bookingFirstTry.createServiceTitanBooking({ conversationId: id });
+        outcome = firstTry ? settled(firstTry) : await bookingFirstTry.createServiceTitanBooking({ conversationId: id });
       } catch (err) {
         if (isConfigError(err)) throw err;
         setBookingStatus('retrying');
@@ -186,9 +195,13 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     }
   }
 
+  /** No booking yet and none under way. */
+  function mayStartBooking(): boolean {
+    return !bookingInFlight && !bookingId && bookingStatus !== 'created';
+  }
+
   function maybeBook(): void {
-    if (!conversationId || bookingInFlight || bookingId || !needsPerson(category)) return;
-    if (bookingStatus === 'created') return;
+    if (!conversationId || !needsPerson(category) || !mayStartBooking()) return;
     void book(conversationId);
   }
 
@@ -233,13 +246,15 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     const decided = keywordClassification(keyword, message.body);
     let filed: FiledInbound;
     if (filing) {
-      filed = await filing.fileInboundMessage({ message, decided });
+      const bookIfNeeded = fileAndBook && mayStartBooking();
+      filed = await filing.fileInboundMessage({ message, decided, ...(bookIfNeeded ? { bookIfNeeded } : {}) });
       noteRecorded(filed);
     } else {
       filed = await fileInSteps(message, decided);
     }
     setCategory(filed.result.category);
-    if (!filed.result.optIn) maybeBook();
+    if (filed.firstBookingTry) void book(filed.conversationId, filed.firstBookingTry);
+    else if (!filed.result.optIn) maybeBook();
   }
 
   async function sendReply(messageId: string): Promise<void> {
@@ -290,6 +305,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       });
     }
   }
+}
+
+/** The first attempt's result as if the workflow had made it: its outcome, or its failure thrown. */
+function settled(firstTry: FirstBookingTry): BookingOutcome {
+  if (firstTry.ok) return firstTry.outcome;
+  throw ApplicationFailure.create({ message: firstTry.error, type: firstTry.type, nonRetryable: firstTry.nonRetryable });
 }
 
 /** The activity's own failure: local activities may surface it unwrapped, task-queue ones as the cause. */

@@ -1,5 +1,5 @@
-// Entry point of the API's outbox-relay thread: the Temporal client and its gRPC work live here, at a
-// lower priority, so the webhook's event loop only verifies, stores and answers.
+// Entry point of the API's outbox-relay thread: the Temporal client and its gRPC work live here, on an
+// event loop of their own, so the webhook's event loop only verifies, stores and answers.
 import { Client, Connection } from '@temporalio/client';
 import { parentPort, workerData } from 'node:worker_threads';
 import { requireDatabaseUrl } from '../../config/env.ts';
@@ -7,13 +7,11 @@ import { createDatabase } from '../../db/connection.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import type { FromRelayThread, RelayThreadData, ToRelayThread } from './relay-thread-protocol.ts';
-import { lowerThisThreadPriority } from './thread-priority.ts';
 
 const port = parentPort;
 if (!port) throw new Error('outbox-relay-thread.ts runs as a worker thread of the API.');
-const { env, options, niceness } = workerData as RelayThreadData;
+const { env, options } = workerData as RelayThreadData;
 const logger = createLogger(env.LOG_LEVEL, { service: 'api', thread: 'outbox-relay' });
-if (niceness > 0) lowerThisThreadPriority(niceness);
 
 const db = createDatabase(requireDatabaseUrl(env), { poolMax: 4 });
 const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });

@@ -8,8 +8,6 @@ export interface RelayThreadData {
   env: Env;
   /** Tuning passed on to the thread's OutboxRelay. */
   options: RelayTuning;
-  /** Added to the thread's scheduling niceness (Linux), so the answer path always runs first. */
-  niceness: number;
 }
 
 export type RelayTuning = Partial<Omit<OutboxRelayOptions, 'temporal' | 'db' | 'taskQueue' | 'logger'>>;

@@ -2,8 +2,9 @@
 // correction, STOP) is run through the workflow and its history replayed against the workflow bundle;
 // and the histories recorded by earlier versions (fixtures/*.json) are replayed too, so a change to
 // the workflow that would break the conversations already running in production fails CI:
-//   conversation-history.json              task-queue activities for every step (before `local-activity-steps`)
-//   conversation-history-local-steps.json  the current version
+//   conversation-history.json                task-queue activities for every step (before `local-activity-steps`)
+//   conversation-history-local-steps.json    local activities, the first booking try its own (before `file-and-book`)
+//   conversation-history-file-and-book.json  the current version: the first booking try rides in the filing
 //
 // Record the current version's fixture deliberately, after a change shipped behind `patched()`:
 // `node test/pipeline/record-history.ts` (keep the older fixtures: they are the runs still in flight).
@@ -25,7 +26,7 @@ import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-const fixturePath = join(fixturesDir, 'conversation-history-local-steps.json');
+const fixturePath = join(fixturesDir, 'conversation-history-file-and-book.json');
 /** Set by record-history.ts: the live run's history is written to the fixture. */
 const recording = process.env.RECORD_CONVERSATION_HISTORY === '1';
 
@@ -105,8 +106,12 @@ describe('the conversation workflow replays deterministically', () => {
 
 describe('the recorded conversation histories still replay', () => {
   const fixtures = existsSync(fixturesDir) ? readdirSync(fixturesDir).filter((f) => f.endsWith('.json')).sort() : [];
-  it('has a fixture for the current version and for the task-queue version', () => {
-    expect(fixtures).toEqual(['conversation-history-local-steps.json', 'conversation-history.json']);
+  it('has a fixture for the current version and for each earlier one', () => {
+    expect(fixtures).toEqual([
+      'conversation-history-file-and-book.json',
+      'conversation-history-local-steps.json',
+      'conversation-history.json',
+    ]);
   });
   it.each(fixtures)('replays fixtures/%s against the current workflow code', { timeout: 60_000 }, async (name) => {
     const history = historyFromJson(readFileSync(join(fixturesDir, name), 'utf8'));
