@@ -2,7 +2,8 @@
 // channel for readiness and memory samples, and a registry so every child is killed when the benchmark
 // ends — normally, on an error, or on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot, type Env } from '../config/env.ts';
 
@@ -164,3 +165,26 @@ export function cpuSeconds(pid: number | undefined): number {
     return Number.NaN;
   }
 }
+
+/**
+ * Sets the nice value of every thread of a process. On Linux nice is per thread, and setpriority(pid)
+ * changes the main thread only: the worker's workflow threads and native bridge, and the Temporal
+ * server's Go threads, would keep running at the old priority. Threads started later inherit it from
+ * the thread that starts them.
+ */
+export function setProcessPriority(pid: number, nice: number): void {
+  let threads: number[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`).map(Number).filter((tid) => Number.isInteger(tid) && tid > 0);
+  } catch {
+    threads = [pid];
+  }
+  for (const tid of threads) {
+    try {
+      setPriority(tid, nice);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+}
+

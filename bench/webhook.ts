@@ -2,12 +2,11 @@
 // (child process) with one worker (child process) behind it; after each rate, wait until the workflows
 // have stored every acknowledged message and check each one is stored exactly once. Then the same load
 // against the inline baseline handler. Memory of the API and worker is sampled throughout.
-import { setPriority } from 'node:os';
 import { QueryTypes } from 'sequelize';
 import { freePort } from '../scripts/temporal-dev-server.ts';
 import type { BenchConfig } from './config.ts';
 import { customerNumbers, planWebhooks, runOpenLoop, type LoadResult } from './load.ts';
-import { cpuSeconds, envVars, spawnBenchChild, type MemorySample } from './processes.ts';
+import { cpuSeconds, envVars, setProcessPriority, spawnBenchChild, type MemorySample } from './processes.ts';
 import type { BenchTenant, Stack } from './stack.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
 
@@ -105,7 +104,7 @@ function rateResult(load: LoadResult): RateResult {
  * 2-core box the same intent is expressed with nice, so background processing yields to the answer path.
  */
 function setBackgroundPriority(stack: Stack, workerPid: number, nice: number): void {
-  for (const pid of [workerPid, stack.temporal.process.pid ?? -1]) if (pid > 0) setPriority(pid, nice);
+  for (const pid of [workerPid, stack.temporal.process.pid ?? -1]) if (pid > 0) setProcessPriority(pid, nice);
 }
 
 export async function runWebhookBenchmark(stack: Stack, cfg: BenchConfig, log: (line: string) => void): Promise<WebhookResults> {
