@@ -50,6 +50,8 @@ export async function startStack(adminUrl: string, log: (line: string) => void):
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
+  // Write out what earlier sections left in the WAL, so their checkpoint does not land in this one's figures.
+  await admin.query('CHECKPOINT');
   await admin.end();
   const url = databaseUrl(adminUrl, dbName);
   const cleanups: Array<() => Promise<void>> = [
