@@ -84,7 +84,7 @@ export function renderReport(r: BenchResults, analysis: string): string {
     out.push(
       `Signed inbound webhooks (Twilio's full parameter set, HMAC-SHA1 signature) across ${w.conversations} conversations, open-loop (each request due at start + i/rate; latency from that due time, so queueing is counted), keep-alive sockets. ` +
         `Ours: the API in a child process that answers once the message is committed to the PostgreSQL outbox and signals its conversation workflow (signalWithStart) right behind the answer from a relay thread of its own, ${w.workers} worker process behind it (fake OpenAI instant, fake ServiceTitan ${w.serviceTitanLatencyMs} ms). ` +
-        `The worker and the Temporal server run at ${w.backgroundNice ? `nice ${w.backgroundNice}` : "the API's priority"}${w.backgroundNice ? ' (background work yields to the answer path, as on separate hosts; docker-compose gives the workers half the CPU shares); the row "at the API\'s priority" is the same load without that' : ''}. ` +
+        `The worker and the Temporal server run at ${w.backgroundNice ? `nice ${w.backgroundNice}, every thread of them` : "the API's priority"}${w.backgroundNice ? ' (background work yields to the answer path, as on separate hosts; docker-compose gives the workers half the CPU shares); the row "at the API\'s priority" is the same load without that' : ''}. ` +
         `Baseline (\`bench/baseline-inline-handler.ts\`, own child process): the original spec's inline handler — signature, contact/conversation/message writes, ServiceTitan token and booking create against the same fake at ${w.serviceTitanLatencyMs} ms — before answering. Latencies in ms.`,
       '',
     );
