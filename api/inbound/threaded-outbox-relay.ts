@@ -60,6 +60,11 @@ export class ThreadedOutboxRelay implements InboundRelay {
     });
   }
 
+  /** Ends the thread as a crash would (tests and diagnostics); it is restarted a second later. */
+  async terminateThread(): Promise<void> {
+    await this.#thread?.terminate();
+  }
+
   deliver(entry: OutboxEntry): void {
     this.#post({ kind: 'deliver', entry });
   }

@@ -112,6 +112,24 @@ describe('inbound delivery behind the webhook', () => {
     await waitFor(async () => (await p.test.db.models.InboundOutbox.findByPk(entry!.id))?.deliveredAt, { what: 'the row marked delivered' });
   });
 
+  it('restarts a relay thread that died, and its sweeper delivers what was stored meanwhile', { timeout: 60_000 }, async () => {
+    const relay = p.app.relay;
+    if (!(relay instanceof ThreadedOutboxRelay)) throw new Error('the API runs its relay on a thread');
+    await relay.terminateThread();
+    // Twilio keeps texting while the thread is down: the webhook still answers once the row is stored.
+    const customer = uniquePhone();
+    const res = await p.sendInbound({ from: customer, body: 'Is anyone there? The heat is out.', messageSid: twilioMessageSid() });
+    expect(res.status).toBe(200);
+    const conversation = await waitFor(async () => {
+      const c = await p.conversationWith(customer);
+      return c?.category ? c : null;
+    }, { timeoutMs: 45_000, what: 'the message to be delivered by the restarted relay thread' });
+    expect(conversation.needsAttention).toBe(true);
+    await waitFor(async () => (await p.test.db.models.InboundOutbox.count({ where: { deliveredAt: null } })) === 0, {
+      what: 'the outbox to be empty',
+    });
+  });
+
   it('hands a message straight to Temporal while Postgres is unreachable, and refuses it when Temporal is too', { timeout: 60_000 }, async () => {
     // An API process whose Postgres is gone (a closed port): nothing answers there.
     const deadDb = createDatabase('postgres://postgres@127.0.0.1:9/intellisend', { poolMax: 1 });
