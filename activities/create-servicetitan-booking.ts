@@ -15,7 +15,7 @@ export function createServiceTitanBooking(deps: ActivityDeps) {
   const attemptBooking = serviceTitanBookingAttempt(deps);
   return ({ conversationId }: { conversationId: string }): Promise<BookingOutcome> => {
     const { info } = Context.current();
-    return attemptBooking(conversationId, { attempt: info.attempt, heartbeat: !info.isLocal });
+    return attemptBooking(conversationId, { attempt: info.attempt, heartbeats: !info.isLocal });
   };
 }
 
@@ -23,7 +23,7 @@ export interface BookingAttemptOptions {
   /** 1 for the first try: later ones show the conversation as `retrying`. */
   attempt: number;
   /** Heartbeat while working, so a killed worker is noticed in seconds (task-queue activities only). */
-  heartbeat: boolean;
+  heartbeats: boolean;
 }
 
 /**
@@ -40,7 +40,7 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
     await notifyConversationUpdated(sequelize, { tenantId, id: conversationId });
   }
 
-  return async (conversationId: string, { attempt, heartbeat: heartbeats }: BookingAttemptOptions): Promise<BookingOutcome> => {
+  return async (conversationId: string, { attempt, heartbeats }: BookingAttemptOptions): Promise<BookingOutcome> => {
     const conversation = await models.Conversation.findByPk(conversationId);
     if (!conversation) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
     const { tenantId } = conversation;

@@ -57,7 +57,7 @@ export function fileInboundMessage(deps: ActivityDeps) {
 
   async function firstBookingTry(conversationId: string): Promise<FirstBookingTry> {
     try {
-      return { ok: true, outcome: await attemptBooking(conversationId, { attempt: 1, heartbeat: false }) };
+      return { ok: true, outcome: await attemptBooking(conversationId, { attempt: 1, heartbeats: false }) };
     } catch (err) {
       const failure = err instanceof ApplicationFailure ? err : null;
       return {

@@ -55,8 +55,9 @@ const bookingRetry: RetryPolicy = {
  * conversation that needs one, the first booking try). They execute in the worker inside the workflow
  * task and land in history as markers, so a new conversation costs one workflow task and two activations
  * instead of five workflow tasks and four activity tasks — most of the Temporal server's and the
- * worker's work per conversation. (Runs before `file-and-book` made the first booking try a local
- * activity of its own, `bookingFirstTry`, which a retry asked for by an admin still uses.)
+ * worker's work per conversation. Before `file-and-book` the first booking try was a local activity
+ * of its own (`bookingFirstTry`); a booking that starts later (an admin's retry, a CSR's re-filing)
+ * still begins with it.
  * Histories recorded before this change (no `local-activity-steps` patch marker) replay on the
  * task-queue activities below.
  */

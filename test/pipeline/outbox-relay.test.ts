@@ -105,7 +105,8 @@ describe('inbound delivery behind the webhook', () => {
 
     const conversation = await waitFor(async () => {
       const c = await p.conversationWith(customer);
-      return c?.category ? c : null;
+      // Recorded conversations start as engaged; the classifier's filing is what sets the source.
+      return c?.classificationSource ? c : null;
     }, { timeoutMs: 45_000, what: 'the orphaned message to be recorded and classified' });
     expect(conversation.category).toBe('engaged');
     // Marked delivered right after the signal (batched), so possibly a moment after it was classified.
@@ -122,7 +123,8 @@ describe('inbound delivery behind the webhook', () => {
     expect(res.status).toBe(200);
     const conversation = await waitFor(async () => {
       const c = await p.conversationWith(customer);
-      return c?.category ? c : null;
+      // Recorded conversations start as engaged; the classifier's filing is what sets the source.
+      return c?.classificationSource ? c : null;
     }, { timeoutMs: 45_000, what: 'the message to be delivered by the restarted relay thread' });
     expect(conversation.needsAttention).toBe(true);
     await waitFor(async () => (await p.test.db.models.InboundOutbox.count({ where: { deliveredAt: null } })) === 0, {
@@ -142,7 +144,8 @@ describe('inbound delivery behind the webhook', () => {
     // The worker (with a working database) records it.
     const conversation = await waitFor(async () => {
       const c = await p.conversationWith(customer);
-      return c?.category ? c : null;
+      // Recorded conversations start as engaged; the classifier's filing is what sets the source.
+      return c?.classificationSource ? c : null;
     }, { timeoutMs: 45_000, what: 'the message to be recorded by the workflow' });
     expect(conversation.needsAttention).toBe(true);
 
