@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { QueryTypes } from 'sequelize';
 import { serviceTitanClientFor } from '../clients/servicetitan/client.ts';
 import { ServiceTitanError } from '../clients/servicetitan/errors.ts';
-import type { BookingPriority } from '../clients/servicetitan/types.ts';
+import { bookingPriorities, type BookingPriority } from '../clients/servicetitan/types.ts';
 import { notifyConversationUpdated, notifyConversationUpdatedSql } from '../db/conversation-events.ts';
 import { isBookable, loadServiceTitanConfig, missingBookingFields, type BookableServiceTitanSettings } from '../db/tenant-secrets.ts';
 import { bookingExternalId, formatBookingSummary, formatTranscript } from '../domain/conversation-summary.ts';
@@ -162,8 +162,7 @@ function toFailure(err: unknown): ApplicationFailure {
   return ApplicationFailure.create({ message: `Booking attempt failed: ${message}`, type: 'ServiceTitanUnavailable' });
 }
 
-const priorities: readonly BookingPriority[] = ['Low', 'Normal', 'High', 'Urgent'];
 /** Complaints default to High so the office sees them first. */
 function bookingPriority(configured: string | null): BookingPriority {
-  return priorities.find((p) => p === configured) ?? 'High';
+  return bookingPriorities.find((p) => p === configured) ?? 'High';
 }

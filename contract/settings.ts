@@ -1,19 +1,18 @@
 // The JSON the settings API answers with (contract.md, "ServiceTitan settings API (admin)", and the
-// extensions for Twilio, booking health and users). Types only, no imports: the API's presenters build
-// exactly these, and the web app reads them, so a change to one side fails the other's type check.
+// extensions for Twilio, booking health and users). Types only: the API's presenters build exactly
+// these, and the web app reads them, so a change to one side fails the other's type check.
+import type { ServiceTitanEnvironment } from '../clients/servicetitan/environments.ts';
 
-export type ServiceTitanEnvironment = 'production' | 'integration';
+export type { ServiceTitanEnvironment };
 export type UserRole = 'admin' | 'csr';
 
-/** `GET|POST /api/tenants/:tenantId/servicetitan-config`. Secrets appear only as `has…`. */
-export interface ServiceTitanConfigView {
+/** A tenant's ServiceTitan settings that are not secret: stored as they are, and shown as they are. */
+export interface ServiceTitanPlainFields {
   environment: ServiceTitanEnvironment;
   tenantApiBaseUrl: string | null;
   authUrl: string | null;
   serviceTitanTenantId: string | null;
   clientId: string | null;
-  hasClientSecret: boolean;
-  hasAppKey: boolean;
   bookingProvider: string | null;
   enabled: boolean;
   bookingSourceLabel: string | null;
@@ -21,6 +20,12 @@ export interface ServiceTitanConfigView {
   businessUnitId: number | null;
   jobTypeId: number | null;
   campaignId: number | null;
+}
+
+/** `GET|POST /api/tenants/:tenantId/servicetitan-config`. Secrets appear only as `has…`. */
+export interface ServiceTitanConfigView extends ServiceTitanPlainFields {
+  hasClientSecret: boolean;
+  hasAppKey: boolean;
   updatedAt: string;
 }
 

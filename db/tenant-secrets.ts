@@ -3,7 +3,7 @@
 import { registerSecret } from '../logging/logger.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Database } from './connection.ts';
-import type { ServiceTitanEnvironment } from './models/servicetitan-config.ts';
+import type { ServiceTitanPlainFields } from '../contract/settings.ts';
 import type { Tenant } from './models/tenant.ts';
 
 function openRegistered(box: SecretBox, sealed: string | null): string | null {
@@ -38,29 +38,14 @@ export async function loadTwilioAuthToken(db: Database, box: SecretBox, tenantId
 }
 
 /** A tenant's ServiceTitan config with clientSecret and appKey decrypted. Never send it to a browser. */
-export interface ServiceTitanSettings {
+export interface ServiceTitanSettings extends ServiceTitanPlainFields {
   id: string;
   tenantId: string;
-  environment: ServiceTitanEnvironment;
-  tenantApiBaseUrl: string | null;
-  authUrl: string | null;
-  serviceTitanTenantId: string | null;
-  clientId: string | null;
   clientSecret: string | null;
   appKey: string | null;
-  bookingProvider: string | null;
-  enabled: boolean;
-  bookingSourceLabel: string | null;
-  complaintPriority: string | null;
-  businessUnitId: number | null;
-  jobTypeId: number | null;
-  campaignId: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
-
-/** The name the activities use for the same shape. */
-export type PlainServiceTitanConfig = ServiceTitanSettings;
 
 const bookingFields = ['tenantApiBaseUrl', 'authUrl', 'serviceTitanTenantId', 'clientId', 'clientSecret', 'appKey', 'bookingProvider'] as const;
 type BookingField = (typeof bookingFields)[number];

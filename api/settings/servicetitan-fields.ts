@@ -1,8 +1,13 @@
 // The ServiceTitan settings form: what the API accepts, and how a draft (the request body) becomes
 // the values to save or to test, with one message per field a person can act on.
 import { z } from 'zod';
-import { urlsFor, type ServiceTitanEnvironment } from '../../clients/servicetitan/index.ts';
-import { serviceTitanEnvironments } from '../../db/models/index.ts';
+import {
+  bookingPriorities,
+  serviceTitanEnvironmentNames,
+  urlsFor,
+  type BookingPriority,
+  type ServiceTitanEnvironment,
+} from '../../clients/servicetitan/index.ts';
 import type { ServiceTitanSettings } from '../../db/tenant-secrets.ts';
 
 /** Text, a number (ids typed into a form arrive as either) or null; trimmed. Absent stays undefined. */
@@ -12,7 +17,7 @@ const loose = z
   .transform((v) => (v === undefined ? undefined : v === null ? '' : String(v).trim()));
 
 const fieldShape = {
-  environment: z.enum(serviceTitanEnvironments, { error: 'must be production or integration' }).optional(),
+  environment: z.enum(serviceTitanEnvironmentNames, { error: 'must be production or integration' }).optional(),
   tenantApiBaseUrl: loose,
   authUrl: loose,
   serviceTitanTenantId: loose,
@@ -42,8 +47,6 @@ export const serviceTitanTestSchema = z
   .optional()
   .transform((v): ServiceTitanDraft => v ?? {});
 
-export const bookingPriorities = ['Low', 'Normal', 'High', 'Urgent'] as const;
-
 /** What a save writes (secrets in the clear here; sealed by the caller) and what a test connects with. */
 export interface ServiceTitanValues {
   environment: ServiceTitanEnvironment;
@@ -57,7 +60,7 @@ export interface ServiceTitanValues {
   bookingProvider: string | null;
   enabled: boolean;
   bookingSourceLabel: string | null;
-  complaintPriority: (typeof bookingPriorities)[number] | null;
+  complaintPriority: BookingPriority | null;
   businessUnitId: number | null;
   jobTypeId: number | null;
   campaignId: number | null;

@@ -1,6 +1,8 @@
 // ServiceTitan's two environments. Client ID and secret belong to one tenant in one environment;
 // the app key is the same for every tenant and both environments.
-export type ServiceTitanEnvironment = 'production' | 'integration';
+// No imports: the web app's settings form reads the same URLs.
+export const serviceTitanEnvironmentNames = ['production', 'integration'] as const;
+export type ServiceTitanEnvironment = (typeof serviceTitanEnvironmentNames)[number];
 
 export interface ServiceTitanUrls {
   /** OAuth client-credentials token endpoint. */
@@ -21,7 +23,7 @@ export const serviceTitanEnvironments: Readonly<Record<ServiceTitanEnvironment, 
 };
 
 export function isServiceTitanEnvironment(value: unknown): value is ServiceTitanEnvironment {
-  return value === 'production' || value === 'integration';
+  return serviceTitanEnvironmentNames.some((name) => name === value);
 }
 
 export function urlsFor(environment: ServiceTitanEnvironment): ServiceTitanUrls {

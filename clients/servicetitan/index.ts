@@ -9,6 +9,7 @@ export {
   type ServiceTitanFieldErrors,
 } from './errors.ts';
 export {
+  serviceTitanEnvironmentNames,
   serviceTitanEnvironments,
   urlsFor,
   isServiceTitanEnvironment,
@@ -16,3 +17,4 @@ export {
   type ServiceTitanUrls,
 } from './environments.ts';
 export type * from './types.ts';
+export { bookingPriorities } from './types.ts';

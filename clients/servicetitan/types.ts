@@ -3,7 +3,8 @@
 // optional where the schema does not require a member, nullable where it allows null.
 
 export type BookingContactType = 'Phone' | 'Email' | 'Fax' | 'MobilePhone';
-export type BookingPriority = 'Low' | 'Normal' | 'High' | 'Urgent';
+export const bookingPriorities = ['Low', 'Normal', 'High', 'Urgent'] as const;
+export type BookingPriority = (typeof bookingPriorities)[number];
 export type CustomerType = 'Residential' | 'Commercial';
 export type BookingStatus = 'New' | 'Converted' | 'Dismissed' | 'Accepted';
 

@@ -63,6 +63,6 @@ export {
   type BookingStatus,
 } from './conversation.ts';
 export { Message, messageDirections, messageStatuses, type MessageDirection, type MessageStatus } from './message.ts';
-export { ServiceTitanConfig, serviceTitanEnvironments, type ServiceTitanEnvironment } from './servicetitan-config.ts';
+export { ServiceTitanConfig, type ServiceTitanEnvironment } from './servicetitan-config.ts';
 export { InboundOutbox } from './inbound-outbox.ts';
 export { Session } from './session.ts';

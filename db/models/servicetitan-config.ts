@@ -10,8 +10,9 @@ import {
   type Sequelize,
 } from 'sequelize';
 
-export const serviceTitanEnvironments = ['production', 'integration'] as const;
-export type ServiceTitanEnvironment = (typeof serviceTitanEnvironments)[number];
+import { serviceTitanEnvironmentNames, type ServiceTitanEnvironment } from '../../clients/servicetitan/environments.ts';
+
+export type { ServiceTitanEnvironment };
 
 export class ServiceTitanConfig extends Model<
   InferAttributes<ServiceTitanConfig>,
@@ -51,7 +52,7 @@ export function initServiceTitanConfig(sequelize: Sequelize): typeof ServiceTita
         type: DataTypes.TEXT,
         allowNull: false,
         defaultValue: 'production',
-        validate: { isIn: [[...serviceTitanEnvironments]] },
+        validate: { isIn: [[...serviceTitanEnvironmentNames]] },
       },
       tenantApiBaseUrl: { type: DataTypes.TEXT, allowNull: true },
       authUrl: { type: DataTypes.TEXT, allowNull: true },

@@ -11,16 +11,17 @@ export type {
   UserView as TenantUser,
 } from '../../../../contract/settings.ts';
 import type { ServiceTitanConfigView as ServiceTitanConfig, ServiceTitanEnvironment } from '../../../../contract/settings.ts';
+import { serviceTitanEnvironments } from '../../../../clients/servicetitan/environments.ts';
+export { bookingPriorities } from '../../../../clients/servicetitan/types.ts';
 
 /** Field → message, as the API's 400s carry them. */
 export type FieldErrors = Record<string, string>;
 
-export const serviceTitanUrls: Record<ServiceTitanEnvironment, { tenantApiBaseUrl: string; authUrl: string }> = {
-  production: { tenantApiBaseUrl: 'https://api.servicetitan.io', authUrl: 'https://auth.servicetitan.io/connect/token' },
-  integration: { tenantApiBaseUrl: 'https://api-integration.servicetitan.io', authUrl: 'https://auth-integration.servicetitan.io/connect/token' },
-};
-
-export const bookingPriorities = ['Low', 'Normal', 'High', 'Urgent'] as const;
+/** An environment's default URLs (the ones the API client uses), named as the form names them. */
+export function serviceTitanUrls(environment: ServiceTitanEnvironment): { tenantApiBaseUrl: string; authUrl: string } {
+  const urls = serviceTitanEnvironments[environment];
+  return { tenantApiBaseUrl: urls.apiBaseUrl, authUrl: urls.authUrl };
+}
 
 /** What the ServiceTitan form holds: every field as typed (secrets start empty: blank keeps the saved one). */
 export interface ServiceTitanFormValues {
@@ -46,8 +47,8 @@ export function formValuesOf(config: ServiceTitanConfig | null): ServiceTitanFor
   return {
     enabled: config?.enabled ?? false,
     environment,
-    tenantApiBaseUrl: config?.tenantApiBaseUrl ?? serviceTitanUrls[environment].tenantApiBaseUrl,
-    authUrl: config?.authUrl ?? serviceTitanUrls[environment].authUrl,
+    tenantApiBaseUrl: config?.tenantApiBaseUrl ?? serviceTitanUrls(environment).tenantApiBaseUrl,
+    authUrl: config?.authUrl ?? serviceTitanUrls(environment).authUrl,
     serviceTitanTenantId: text(config?.serviceTitanTenantId),
     clientId: text(config?.clientId),
     clientSecret: '',
