@@ -3,7 +3,7 @@ import type { Database } from '../../db/connection.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { InboundMessage } from '../../workflows/definitions.ts';
 import { ServiceUnavailableError } from '../errors.ts';
-import { insertIntoOutbox } from './inbound-outbox.ts';
+import { insertIntoOutbox, type OutboxEntry } from './inbound-outbox.ts';
 import type { InboundRelay } from './inbound-relay.ts';
 
 export type DispatchResult = 'accepted' | 'duplicate';
@@ -29,7 +29,7 @@ export class InboundDispatcher {
    * so the caller may acknowledge the webhook. Throws ServiceUnavailableError when neither takes it.
    */
   async dispatch(message: InboundMessage): Promise<DispatchResult> {
-    let entry;
+    let entry: OutboxEntry | null;
     try {
       entry = await insertIntoOutbox(this.#db, message);
     } catch (dbError) {
