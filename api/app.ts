@@ -2,11 +2,14 @@
 import { Client, Connection } from '@temporalio/client';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
+import type { EgressGuard } from '../clients/egress/index.ts';
+import { serviceTitanEgressFor } from '../clients/servicetitan/egress.ts';
 import { ServiceTitanTokenCache } from '../clients/servicetitan/index.ts';
 import type { Env } from '../config/env.ts';
 import type { Database } from '../db/connection.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import type { TestConnectionLimiter } from './settings/test-connection-limiter.ts';
 import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
 import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
@@ -39,6 +42,10 @@ export interface AppDeps {
    * default), or on the main thread through `temporal` (tests that control the client).
    */
   inboundRelay?: 'thread' | 'in-process';
+  /** Where tenants' ServiceTitan URLs may point; default from NODE_ENV and SERVICETITAN_ALLOWED_HOSTS. */
+  serviceTitanEgress?: EgressGuard;
+  /** Test connection's throttle (tests that press it often pass a looser one). */
+  serviceTitanTestLimiter?: TestConnectionLimiter;
 }
 
 export interface App {
@@ -89,6 +96,8 @@ export function createApp(deps: AppDeps): App {
       logger,
       temporal,
       serviceTitanTokens: new ServiceTitanTokenCache(),
+      serviceTitanEgress: deps.serviceTitanEgress ?? serviceTitanEgressFor(env),
+      ...(deps.serviceTitanTestLimiter ? { serviceTitanTestLimiter: deps.serviceTitanTestLimiter } : {}),
       twilioCredentialsChanged: (tenantId) => numbers.forgetTenant(tenantId),
       requireUser: signedIn,
       mutationGuard: guard,
