@@ -10,9 +10,9 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { decideAddress, decideUrl, type EgressPolicy, type EgressTarget, type UrlDecision } from './egress-policy.ts';
+import { decideAddresses, decideUrl, type EgressPolicy, type EgressTarget, type UrlDecision } from './egress-policy.ts';
 import { EgressRefusedError } from './egress-refused-error.ts';
 
 export interface ResolvedAddress {
@@ -93,10 +93,8 @@ export class EgressGuard {
     return (hostname, options, callback) => {
       this.#resolve(hostname).then(
         (resolved) => {
-          for (const { address } of resolved) {
-            const verdict = decideAddress(target, address);
-            if (!verdict.ok) return callback(new EgressRefusedError(verdict.refusal), '', 0);
-          }
+          const verdict = decideAddresses(target, resolved.map((a) => a.address));
+          if (!verdict.ok) return callback(new EgressRefusedError(verdict.refusal), '', 0);
           const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
           const usable = family === 4 || family === 6 ? resolved.filter((a) => a.family === family) : resolved;
           const first = usable[0];
@@ -129,7 +127,8 @@ export class EgressGuard {
         lookup: this.#lookupFor(target),
       };
       const req = secure
-        ? httpsRequest({ ...options, agent: this.#https, servername: target.hostname }, onResponse)
+        ? // SNI carries names only (RFC 6066); the certificate is still checked against an IP literal.
+          httpsRequest({ ...options, agent: this.#https, ...(isIP(target.hostname) ? {} : { servername: target.hostname }) }, onResponse)
         : httpRequest({ ...options, agent: this.#http }, onResponse);
       const onAbort = () => {
         req.destroy();

@@ -139,3 +139,12 @@ export function decideAddress(target: EgressTarget, address: string): AddressDec
   if (target.loopback ? kind === 'loopback' : kind === 'public') return { ok: true };
   return { ok: false, refusal: kind === 'public' ? { reason: 'address' } : { reason: 'address', addressKind: kind } };
 }
+
+/** Every address a name resolved to must pass: one refused address refuses the name. */
+export function decideAddresses(target: EgressTarget, addresses: readonly string[]): AddressDecision {
+  for (const address of addresses) {
+    const verdict = decideAddress(target, address);
+    if (!verdict.ok) return verdict;
+  }
+  return { ok: true };
+}

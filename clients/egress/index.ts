@@ -2,6 +2,7 @@
 export { classifyAddress, isPublicAddress, type AddressKind, type RefusedAddressKind } from './address-class.ts';
 export {
   decideAddress,
+  decideAddresses,
   decideUrl,
   parseAllowedHosts,
   type AddressDecision,
