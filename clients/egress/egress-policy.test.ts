@@ -73,9 +73,9 @@ describe('which URLs production allows', () => {
     ['https://api.servicetitan.io/?', 'query_or_fragment'],
     ['https://api.servicetitan.io/#x', 'query_or_fragment'],
     ['https://api.servicetitan.io:8443', 'port'],
-    ['https://staging-proxy.internal', 'port'],
-    ['https://127.0.0.1:9444', 'port'], // listed, but with another port
-    ['https://127.0.0.1', 'port'],
+    ['https://staging-proxy.internal', 'host'],
+    ['https://127.0.0.1:9444', 'host'], // listed with another port only
+    ['https://127.0.0.1', 'host'],
     ['https://10.0.0.5', 'host'],
     ['https://169.254.169.254/latest/meta-data', 'host'],
     ['https://[::1]:9443', 'host'],

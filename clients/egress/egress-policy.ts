@@ -123,7 +123,9 @@ export function decideUrl(policy: EgressPolicy, input: string | URL, options: { 
   if (listed.some((entry) => entry.port === port)) {
     return { ok: true, target: { url, hostname, port, explicit: true, loopback: false } };
   }
-  if (port !== 443 || !listed.some((entry) => entry.port === undefined)) return refuse('port');
+  // Listed only as host:port entries: another port is simply not on the list.
+  if (!listed.some((entry) => entry.port === undefined)) return refuse('host');
+  if (port !== 443) return refuse('port');
   // An IP literal is connected to without a lookup: judge it now.
   if (isIP(hostname) !== 0) {
     const kind = classifyAddress(hostname);
