@@ -83,6 +83,7 @@ export function createApp(deps: AppDeps): App {
   const cookies = { secure: env.NODE_ENV === 'production' };
   const signedIn = requireUser(db, cookies);
   const guard = mutationGuard(env.PUBLIC_BASE_URL);
+  const serviceTitanEgress = deps.serviceTitanEgress ?? serviceTitanEgressFor(env);
   const events = new ConversationEventsHub({ connection: pgConfigOf(db.sequelize.config), logger });
   app.use('/api', cookieParser(env.SESSION_SECRET));
   app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter(), requireUser: signedIn, mutationGuard: guard }));
@@ -96,7 +97,7 @@ export function createApp(deps: AppDeps): App {
       logger,
       temporal,
       serviceTitanTokens: new ServiceTitanTokenCache(),
-      serviceTitanEgress: deps.serviceTitanEgress ?? serviceTitanEgressFor(env),
+      serviceTitanEgress,
       ...(deps.serviceTitanTestLimiter ? { serviceTitanTestLimiter: deps.serviceTitanTestLimiter } : {}),
       twilioCredentialsChanged: (tenantId) => numbers.forgetTenant(tenantId),
       requireUser: signedIn,
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): App {
     async close() {
       await events.close();
       await relay.stop();
+      if (!deps.serviceTitanEgress) serviceTitanEgress.close();
       if (ownsTemporal) await temporal.connection.close();
     },
   };

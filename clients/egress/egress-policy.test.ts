@@ -82,6 +82,7 @@ describe('which URLs production allows', () => {
     ['https://localhost:9443', 'host'],
     ['https://api.servicetitan.io.evil.example', 'host'],
     ['https://0x7f.1:9443', 'explicit'],
+    ['https://2130706433:9443', 'explicit'],
   ];
   it.each(refusals)('%s → %s', (url, reason) => {
     const decision = decideUrl(production, url, { base: true });

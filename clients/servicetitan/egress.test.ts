@@ -1,6 +1,8 @@
 // ServiceTitan clients built without a guard (as the booking activity builds them) are held to the
 // process's policy: the strictest until a worker installs the one of its environment.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadEnv } from '../../config/env.ts';
 import { startFakeServiceTitan, type FakeServiceTitan } from '../../test/fakes/servicetitan/index.ts';
 import { serviceTitanClientFor } from './client.ts';
 import { defaultServiceTitanHosts, installServiceTitanEgress, serviceTitanEgress, serviceTitanEgressFor, serviceTitanEgressPolicy } from './egress.ts';
@@ -65,4 +67,14 @@ it("uses the guard a worker installs for its environment", async () => {
   const before = fake.requests.length;
   await expect(clientOfTheFake().listBookings(77)).rejects.toMatchObject({ kind: 'not_allowed' });
   expect(fake.requests.length).toBe(before);
+});
+
+it('stops at startup on an allow-list entry that is not a host or host:port', () => {
+  const keys = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), SESSION_SECRET: randomBytes(32).toString('base64url') };
+  expect(() => loadEnv({ NODE_ENV: 'test', SERVICETITAN_ALLOWED_HOSTS: 'https://api.servicetitan.io', ...keys })).toThrow(
+    /SERVICETITAN_ALLOWED_HOSTS: must be comma-separated host or host:port entries/,
+  );
+  expect(loadEnv({ NODE_ENV: 'test', SERVICETITAN_ALLOWED_HOSTS: 'st-proxy.internal:8443, api.servicetitan.io', ...keys }).SERVICETITAN_ALLOWED_HOSTS).toBe(
+    'st-proxy.internal:8443, api.servicetitan.io',
+  );
 });
