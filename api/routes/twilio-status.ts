@@ -40,6 +40,9 @@ export interface TwilioStatusDeps {
   publicBaseUrl: string;
 }
 
+/** One answer for every refusal, so it cannot tell a caller which SIDs, accounts or numbers exist. */
+const badSignature = () => new ForbiddenError('The Twilio signature is missing or does not match.');
+
 interface Signer {
   tenantId: string;
   authToken: string;
@@ -74,9 +77,10 @@ async function verifiedTenants(deps: TwilioStatusDeps, req: Request, params: For
 export function twilioStatusRoutes(deps: TwilioStatusDeps): Router {
   const router = Router();
   router.post('/api/twilio/status', urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }), async (req, res) => {
+    if (!req.header('x-twilio-signature')) throw badSignature();
     const params = readForm(req.body, req.headers['content-type']);
     const tenantIds = await verifiedTenants(deps, req, params);
-    if (tenantIds.length === 0) throw new ForbiddenError('The Twilio signature is missing or does not match.');
+    if (tenantIds.length === 0) throw badSignature();
 
     const parsed = statusSchema.safeParse(params);
     if (!parsed.success) throw new ValidationError('The status callback is missing MessageSid or MessageStatus.');
