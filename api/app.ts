@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(twilioInboundRoutes({ publicBaseUrl: env.PUBLIC_BASE_URL, numbers, dispatcher, logger }));
-  app.use(twilioStatusRoutes({ db, numbers, publicBaseUrl: env.PUBLIC_BASE_URL }));
+  app.use(twilioStatusRoutes({ db, box, numbers, publicBaseUrl: env.PUBLIC_BASE_URL }));
   app.use(healthRoutes({ db, temporal }));
 
   // The browser API: signed session cookie, JSON bodies, the session's tenant on every query.
