@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', cookieParser(env.SESSION_SECRET));
   app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter(), requireUser: signedIn, mutationGuard: guard }));
   app.use(conversationRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, requireUser: signedIn, mutationGuard: guard }));
-  app.use(contactRoutes({ db, requireUser: signedIn, mutationGuard: guard }));
+  app.use(contactRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, requireUser: signedIn, mutationGuard: guard }));
   app.use(eventRoutes({ db, hub: events, requireUser: signedIn }));
   app.use(
     settingsRoutes({

@@ -1,5 +1,5 @@
 // Phone numbers are stored in E.164. These helpers never guess a country for ambiguous input.
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 const e164 = /^\+[1-9]\d{7,14}$/;
 
 export function isE164(value: string): boolean {
@@ -30,7 +30,8 @@ export function nationalNumber(value: string): string {
  * A phone number as a person typed it, read in the tenant's country ("(555) 555-0142" in the US) → E.164;
  * null when it cannot be a phone number. Numbers that are merely possible (fictional 555 numbers) pass.
  */
-export function parsePhone(input: string, country: CountryCode = 'US'): string | null {
-  const parsed = parsePhoneNumberFromString(input.trim(), { defaultCountry: country });
+export function parsePhone(input: string, country: string = 'US'): string | null {
+  const defaultCountry: CountryCode = isSupportedCountry(country) ? country : 'US';
+  const parsed = parsePhoneNumberFromString(input.trim(), { defaultCountry });
   return parsed && parsed.isPossible() ? parsed.number : null;
 }

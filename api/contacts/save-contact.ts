@@ -26,7 +26,7 @@ export const optOutIsTheCustomers = 'Only the customer can opt back in, by texti
 export async function createContact(db: Database, user: SessionUser, input: NewContact): Promise<ContactDetailView> {
   if (user.role !== 'admin') throw new ForbiddenError('Only an admin can add contacts.');
   const tenant = await db.models.Tenant.findByPk(user.tenantId);
-  const phone = parsePhone(input.phone, (tenant?.country ?? 'US') as 'US');
+  const phone = parsePhone(input.phone, tenant?.country ?? 'US');
   if (!phone) throw new ValidationError(`phone: "${input.phone}" is not a phone number`, { phone: 'is not a phone number' });
   let id = '';
   try {

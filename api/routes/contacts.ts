@@ -1,7 +1,13 @@
 // The contacts API (contract.md, "Contacts"): list, one contact, add (admin), change (names: anyone; the
 // rest: admin). Every query is scoped to the session's tenant; another tenant's contact is a 404.
+import type { Client } from '@temporalio/client';
 import { json, Router, type RequestHandler } from 'express';
 import type { Database } from '../../db/connection.ts';
+import { contactImportErrors } from '../../db/repositories/contact-imports.ts';
+import { getImport, importNotFound, previewImport, startImport } from '../contacts/contact-imports.ts';
+import { exportContacts, writeCsv } from '../contacts/export-contacts.ts';
+import { readCsvUpload } from '../contacts/read-csv-upload.ts';
+import { ForbiddenError } from '../errors.ts';
 import { authOf } from '../auth/request-auth.ts';
 import { findContacts } from '../contacts/find-contacts.ts';
 import { contactNotFound, getContact } from '../contacts/get-contact.ts';
@@ -11,6 +17,8 @@ import { isUuid, parseOrThrow } from '../conversations/validate.ts';
 
 export interface ContactRoutesDeps {
   db: Database;
+  temporal: Client;
+  taskQueue: string;
   requireUser: RequestHandler;
   mutationGuard: RequestHandler;
 }
@@ -20,7 +28,13 @@ function contactId(raw: string | string[] | undefined): string {
   return raw.toLowerCase();
 }
 
-export function contactRoutes({ db, requireUser, mutationGuard }: ContactRoutesDeps): Router {
+function importId(raw: string | string[] | undefined): string {
+  if (typeof raw !== 'string' || !isUuid(raw)) throw importNotFound();
+  return raw.toLowerCase();
+}
+
+export function contactRoutes(deps: ContactRoutesDeps): Router {
+  const { db, requireUser, mutationGuard } = deps;
   const router = Router();
   const body = json({ limit: '32kb', strict: true });
   router.use('/api/contacts', requireUser, mutationGuard);
@@ -33,6 +47,36 @@ export function contactRoutes({ db, requireUser, mutationGuard }: ContactRoutesD
   router.post('/api/contacts', body, async (req, res) => {
     const { user } = authOf(req);
     res.status(201).json(await createContact(db, user, parseOrThrow(createContactSchema, req.body)));
+  });
+
+  router.get('/api/contacts/export', async (req, res) => {
+    const { tenantId } = authOf(req);
+    const { search, tag } = parseOrThrow(contactListQuerySchema, req.query);
+    await exportContacts(db, { tenantId, search, tag }, res);
+  });
+
+  router.post('/api/contacts/imports/preview', async (req, res) => {
+    const { user } = authOf(req);
+    if (user.role !== 'admin') throw new ForbiddenError('Only an admin can import contacts.');
+    res.json(await previewImport(user, await readCsvUpload(req)));
+  });
+
+  router.post('/api/contacts/imports', async (req, res) => {
+    const { user } = authOf(req);
+    if (user.role !== 'admin') throw new ForbiddenError('Only an admin can import contacts.');
+    res.status(202).json(await startImport(deps, user, await readCsvUpload(req)));
+  });
+
+  router.get('/api/contacts/imports/:id', async (req, res) => {
+    const { user } = authOf(req);
+    res.json(await getImport(db, user, importId(req.params.id)));
+  });
+
+  router.get('/api/contacts/imports/:id/errors.csv', async (req, res) => {
+    const { user } = authOf(req);
+    const view = await getImport(db, user, importId(req.params.id));
+    const errors = await contactImportErrors(db, view.id, null);
+    await writeCsv(res, `import-errors-${view.fileName}`, ['Row', 'Problem'], errors.map((e) => [e.row, e.message]));
   });
 
   router.get('/api/contacts/:id', async (req, res) => {

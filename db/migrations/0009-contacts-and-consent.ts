@@ -4,7 +4,10 @@
 //   change kept in contact_consent_events with the evidence a person or an import gave (CTIA: consent on record);
 // - how an opt-out happened (keyword, classifier, person, carrier) beside when;
 // - a contact's own time zone when known (campaign quiet hours follow the recipient's clock);
-// - the tenant's country (parses national phone formats) and time zone (the last fallback for quiet hours).
+// - the tenant's country (parses national phone formats) and time zone (the last fallback for quiet hours);
+// - CSV imports: the uploaded file (at most 20 MB) and the column mapping, the import's progress (written in
+//   the same transaction as each batch of contacts, so a resumed import counts every row once) and its
+//   per-row errors.
 import type { QueryInterface } from 'sequelize';
 
 const upSql = `
@@ -37,9 +40,38 @@ CREATE TABLE contact_consent_events (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX contact_consent_events_contact_idx ON contact_consent_events (contact_id, created_at);
+
+CREATE TABLE contact_imports (
+  id uuid PRIMARY KEY,
+  tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  created_by_user_id uuid REFERENCES users (id) ON DELETE SET NULL,
+  file_name text NOT NULL,
+  file bytea NOT NULL,
+  mapping jsonb NOT NULL,
+  status text NOT NULL DEFAULT 'running' CONSTRAINT contact_imports_status_check CHECK (status IN ('running', 'done', 'failed')),
+  total_rows integer NOT NULL,
+  next_row integer NOT NULL DEFAULT 0,
+  created integer NOT NULL DEFAULT 0,
+  updated integer NOT NULL DEFAULT 0,
+  unchanged integer NOT NULL DEFAULT 0,
+  skipped integer NOT NULL DEFAULT 0,
+  failure text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz
+);
+CREATE INDEX contact_imports_tenant_idx ON contact_imports (tenant_id, created_at DESC);
+
+CREATE TABLE contact_import_errors (
+  import_id uuid NOT NULL REFERENCES contact_imports (id) ON DELETE CASCADE,
+  row_no integer NOT NULL,
+  message text NOT NULL,
+  PRIMARY KEY (import_id, row_no)
+);
 `;
 
 const downSql = `
+DROP TABLE IF EXISTS contact_import_errors;
+DROP TABLE IF EXISTS contact_imports;
 DROP TABLE IF EXISTS contact_consent_events;
 DROP INDEX IF EXISTS contacts_tenant_order_idx;
 DROP INDEX IF EXISTS contacts_tenant_email_trgm_idx;
