@@ -4,6 +4,7 @@ import { classifyMessage } from './classify-message.ts';
 import { createServiceTitanBooking } from './create-servicetitan-booking.ts';
 import { fileInboundMessage } from './file-inbound-message.ts';
 import { recordHelpReply } from './help-reply.ts';
+import { importContacts, markContactImportFailed } from './import-contacts.ts';
 import { recordBookingGaveUp, recordOutboundFailure } from './record-failures.ts';
 import { recordInboundMessage } from './record-inbound-message.ts';
 import { sendOutboundMessage } from './send-outbound-message.ts';
@@ -23,6 +24,8 @@ export function createActivities(deps: ActivityDeps) {
     recordHelpReply: recordHelpReply(deps),
     sendOutboundMessage: sendOutboundMessage(deps),
     recordOutboundFailure: recordOutboundFailure(deps),
+    importContacts: importContacts(deps),
+    markContactImportFailed: markContactImportFailed(deps),
   };
 }
 

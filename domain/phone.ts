@@ -1,4 +1,5 @@
 // Phone numbers are stored in E.164. These helpers never guess a country for ambiguous input.
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 const e164 = /^\+[1-9]\d{7,14}$/;
 
 export function isE164(value: string): boolean {
@@ -23,4 +24,14 @@ export function formatPhoneForDisplay(value: string): string {
 export function nationalNumber(value: string): string {
   const digits = value.replace(/\D/g, '');
   return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
+}
+
+/**
+ * A phone number as a person typed it, read in the tenant's country ("(555) 555-0142" in the US) → E.164;
+ * null when it cannot be a phone number. Numbers that are merely possible (fictional 555 numbers) pass.
+ */
+export function parsePhone(input: string, country: string = 'US'): string | null {
+  const defaultCountry: CountryCode = isSupportedCountry(country) ? country : 'US';
+  const parsed = parsePhoneNumberFromString(input.trim(), { defaultCountry });
+  return parsed && parsed.isPossible() ? parsed.number : null;
 }

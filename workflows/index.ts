@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow the worker runs.
 export { conversationWorkflow } from './conversation.ts';
+export { contactImportWorkflow } from './contact-import.ts';

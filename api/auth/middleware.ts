@@ -76,9 +76,11 @@ export function mutationGuard(publicBaseUrl: string): RequestHandler {
     if (origin !== undefined && origin !== allowed && origin !== `${req.protocol}://${req.host}`) {
       throw new ForbiddenError('This request came from another site.');
     }
-    const type = req.headers['content-type'];
-    const isJson = type?.split(';')[0]?.trim().toLowerCase() === 'application/json';
-    if ((type !== undefined || hasBody(req)) && !isJson) throw new UnsupportedMediaTypeError();
+    const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    // text/csv (contacts imports) is as safe as JSON: no cross-site form can send it without a preflight.
+    // A multipart upload can come from a cross-site form, so it must carry our own Origin.
+    const allowedType = type === 'application/json' || type === 'text/csv' || (type === 'multipart/form-data' && origin !== undefined);
+    if ((type !== undefined || hasBody(req)) && !allowedType) throw new UnsupportedMediaTypeError();
     next();
   };
 }

@@ -2,6 +2,7 @@
 // here (`db.models.Tenant`), not the exported base classes, which are never bound to a database.
 import type { Sequelize } from 'sequelize';
 import { initContact } from './contact.ts';
+import { initContactConsentEvent } from './contact-consent-event.ts';
 import { initConversation } from './conversation.ts';
 import { initInboundOutbox } from './inbound-outbox.ts';
 import { initMessage } from './message.ts';
@@ -16,6 +17,7 @@ export function initModels(sequelize: Sequelize) {
   const User = initUser(sequelize);
   const PhoneNumber = initPhoneNumber(sequelize);
   const Contact = initContact(sequelize);
+  const ContactConsentEvent = initContactConsentEvent(sequelize);
   const Conversation = initConversation(sequelize);
   const Message = initMessage(sequelize);
   const ServiceTitanConfig = initServiceTitanConfig(sequelize);
@@ -44,7 +46,9 @@ export function initModels(sequelize: Sequelize) {
   User.hasMany(Session, { foreignKey: 'userId', as: 'sessions' });
   Session.belongsTo(User, { foreignKey: 'userId', as: 'user' });
 
-  return { Tenant, User, PhoneNumber, Contact, Conversation, Message, ServiceTitanConfig, InboundOutbox, Session };
+  Contact.hasMany(ContactConsentEvent, { foreignKey: 'contactId', as: 'consentEvents' });
+
+  return { Tenant, User, PhoneNumber, Contact, ContactConsentEvent, Conversation, Message, ServiceTitanConfig, InboundOutbox, Session };
 }
 
 export type Models = ReturnType<typeof initModels>;
@@ -52,7 +56,8 @@ export type Models = ReturnType<typeof initModels>;
 export { Tenant, defaultHelpReply } from './tenant.ts';
 export { User, userRoles, normalizeEmail, type UserRole } from './user.ts';
 export { PhoneNumber } from './phone-number.ts';
-export { Contact } from './contact.ts';
+export { Contact, optOutSources, marketingConsentStatuses, type OptOutSource, type MarketingConsentStatus } from './contact.ts';
+export { ContactConsentEvent } from './contact-consent-event.ts';
 export {
   Conversation,
   conversationCategories,

@@ -19,6 +19,10 @@ export class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttribut
   /** SecretBox ciphertext; read it through db/tenant-secrets.ts. */
   declare twilioAuthToken: CreationOptional<string | null>;
   declare helpReply: CreationOptional<string>;
+  /** ISO 3166 alpha-2: national phone formats are read in it. */
+  declare country: CreationOptional<string>;
+  /** IANA zone: the last fallback for a recipient's local time. */
+  declare timeZone: CreationOptional<string>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -33,6 +37,8 @@ export function initTenant(sequelize: Sequelize): typeof Tenant {
       twilioAccountSid: { type: DataTypes.TEXT, allowNull: true },
       twilioAuthToken: { type: DataTypes.TEXT, allowNull: true },
       helpReply: { type: DataTypes.TEXT, allowNull: false, defaultValue: defaultHelpReply },
+      country: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'US' },
+      timeZone: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'America/New_York' },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },
