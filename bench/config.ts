@@ -4,7 +4,7 @@
 // its whole configuration through loadEnv({...}) with explicit values.
 import { parseArgs } from 'node:util';
 
-export const benchmarkNames = ['webhook', 'pipeline', 'inbox'] as const;
+export const benchmarkNames = ['webhook', 'pipeline', 'inbox', 'contacts'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
 export interface BenchConfig {

@@ -1,11 +1,12 @@
 // npm run bench [-- --scale=quick|0.2|full --only=webhook,pipeline,inbox --rates=50,100,200 --duration=60 …]
 // (or BENCH_SCALE=quick npm run bench). Runs the benchmarks on this machine against real PostgreSQL and a
 // dedicated Temporal dev server, loopback only, and regenerates BENCHMARKS.md from the figures of the run.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../config/env.ts';
 import { findOrStartTestPostgres } from '../scripts/postgres-server.ts';
 import { benchConfig } from './config.ts';
+import { runContactsBenchmark, type ContactsResults } from './contacts.ts';
 import { runInboxBenchmark, type InboxResults } from './inbox.ts';
 import { runPipelineBenchmark, type PipelineRun } from './pipeline.ts';
 import { stopAllChildren } from './processes.ts';
@@ -24,6 +25,7 @@ export interface BenchResults {
   webhook: WebhookResults | null;
   pipeline: PipelineRun[] | null;
   inbox: InboxResults | null;
+  contacts: ContactsResults | null;
 }
 
 const t0 = Date.now();
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     webhook: null,
     pipeline: null,
     inbox: null,
+    contacts: null,
   };
   try {
     // Webhook and pipeline each get a fresh stack (database, Temporal dev server, API, fakes): the webhook
@@ -66,12 +69,14 @@ async function main(): Promise<void> {
       }
     }
     if (cfg.only.includes('inbox')) results.inbox = await runInboxBenchmark(postgres.adminUrl, cfg, log);
+    if (cfg.only.includes('contacts')) results.contacts = await runContactsBenchmark(postgres.adminUrl, cfg, log);
   } finally {
     await stopAllChildren();
     await postgres.stop();
   }
   results.finishedAt = new Date().toISOString();
   results.totalSeconds = (Date.now() - t0) / 1000;
+  mkdirSync(benchDataDir, { recursive: true });
   writeFileSync(join(benchDataDir, 'results.json'), JSON.stringify(results, null, 2));
   if (cfg.reportPath) {
     const path = join(projectRoot, cfg.reportPath);
