@@ -1,5 +1,5 @@
 // Starts the real Temporal dev server (the CLI built by install-temporal.sh) for npm start, tests and benchmarks.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
@@ -27,6 +27,10 @@ export interface TemporalDevServerOptions {
   port?: number;
   uiPort?: number | null;
   log?: (line: string) => void;
+  /** Run it at this nice (npm start: below the API, as the benchmark does). */
+  nice?: number;
+  /** Its own process group, so a terminal's Ctrl-C reaches only the launcher, which stops it in order. */
+  ownProcessGroup?: boolean;
 }
 
 export function ensureTemporalCli(): string {
@@ -91,7 +95,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   if (uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
 
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnOptions: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownProcessGroup === true };
+  // `nice` execs the server in place: same pid, every thread it starts inherits the priority.
+  const child = opts.nice ? spawn('nice', ['-n', String(opts.nice), bin, ...args], spawnOptions) : spawn(bin, args, spawnOptions);
   const log = opts.log ?? (() => {});
   child.stdout?.on('data', (d: Buffer) => log(d.toString()));
   child.stderr?.on('data', (d: Buffer) => log(d.toString()));
