@@ -480,7 +480,8 @@ startupSettled = running.then(
 );
 running.catch(async (err: unknown) => {
   logger.error('npm start failed', { error: err });
-  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  const message = `${err instanceof Error ? err.message : String(err)}${cause}`;
   process.stderr.write(`\nnpm start failed: ${message}\nSee ${shownLogFile} for details.\n`);
   await shutdown(1);
 });
