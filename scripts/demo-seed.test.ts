@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../api/conversations/api-test-client.ts';
 import type { ConversationPage } from '../api/conversations/find-conversations.ts';
-import type { BookingHealthView } from '../contract/settings.ts';
+import type { BookingHealthView, RetryFailedBookingsView } from '../contract/settings.ts';
 import { startPipeline, type Pipeline } from '../test/support/pipeline.ts';
 import { demoConversations, demoCustomerPhone, seedDemoTenant, sendDemoConversations, type DemoSeedResult } from './demo-seed.ts';
 
@@ -66,5 +66,17 @@ describe('the demo tenant', () => {
     const again = await sendDemoConversations({ db: p.test.db, apiUrl: p.baseUrl, publicBaseUrl: p.env.PUBLIC_BASE_URL, seed });
     expect(again).toEqual({ sent: 0, present: demoConversations.length });
     expect(await p.test.db.models.Message.count({ where: { tenantId: seed.tenantId } })).toBe(messages);
+  });
+
+  it('after a restart, "Retry failed bookings" books the ones refused once and reports the others failing again', async () => {
+    await seedDemoTenant({ db: p.test.db, box: p.box, env: p.env, fakes: fakes() });
+    const admin = new ApiClient(p.baseUrl);
+    await admin.login(seed.adminEmail, seed.adminPassword);
+    const res = await admin.post<RetryFailedBookingsView>(`/api/tenants/${seed.tenantId}/bookings/retry-failed`);
+    const count = (fate: string) => demoConversations.filter((c) => c.booking === fate).length;
+    expect(res.body).toMatchObject({ retried: count('failed') + count('failedOnce'), booked: count('failedOnce'), failedAgain: count('failed') });
+    expect(res.body.bookings.filter((b) => b.status === 'failed').map((b) => b.lastError)).toEqual(
+      Array.from({ length: count('failed') }, () => expect.stringContaining('not a valid US phone number')),
+    );
   });
 });

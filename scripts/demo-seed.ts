@@ -219,10 +219,6 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
     clientSecret: demoServiceTitan.clientSecret,
     bookingProviderTags: [demoServiceTitan.bookingProvider],
   });
-  // The fake forgets between starts; a conversation already booked never asks again, so re-arming is safe.
-  for (const [i, c] of demoConversations.entries()) {
-    if (c.booking) serviceTitanFake?.failBookingsFor?.(demoCustomerPhone(i), { ...fateFailures[c.booking] });
-  }
   const appKey = serviceTitanFake?.appKey ?? demoServiceTitan.appKey;
 
   const result = (tenantId: string, created: boolean): DemoSeedResult => ({
@@ -253,6 +249,13 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
     : null;
 
   const existing = await models.Tenant.findOne({ where: { name: demoTenantName } });
+  // The fake forgets its faults between starts, so they are set again, except a one-time refusal that an
+  // earlier start already made (the admin's retry is to book it). A booked conversation never asks again.
+  const sent = existing ? await phonesWithConversations(db, existing.id) : new Set<string>();
+  for (const [i, c] of demoConversations.entries()) {
+    const phone = demoCustomerPhone(i);
+    if (c.booking && !(c.booking === 'failedOnce' && sent.has(phone))) serviceTitanFake?.failBookingsFor?.(phone, { ...fateFailures[c.booking] });
+  }
   if (existing) {
     if (serviceTitanConfig) {
       const config = await models.ServiceTitanConfig.findOne({ where: { tenantId: existing.id } });
@@ -279,6 +282,14 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
     return tenant.id;
   });
   return result(tenantId, true);
+}
+
+async function phonesWithConversations(db: Database, tenantId: string): Promise<Set<string>> {
+  const rows = await db.sequelize.query<{ phone: string }>(
+    'SELECT DISTINCT ct.phone FROM conversations cv JOIN contacts ct ON ct.id = cv.contact_id WHERE cv.tenant_id = :tenantId',
+    { replacements: { tenantId }, type: QueryTypes.SELECT },
+  );
+  return new Set(rows.map((r) => r.phone));
 }
 
 // ---------------------------------------------------------------------------------------------------------
