@@ -37,6 +37,7 @@ interface FakeServiceTitanLike {
   appKey: string;
   addTenant(init: { tenantId: string; clientId: string; clientSecret: string; bookingProviderTags?: Array<{ id: number; name: string }> }): unknown;
   failBookingsFor?(phone: string, failure: FakeFailure | null): void;
+  state?: { nextBookingId: number };
 }
 interface FakeTwilioLike {
   url?: string;
@@ -252,6 +253,14 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
   // The fake forgets its faults between starts, so they are set again, except a one-time refusal that an
   // earlier start already made (the admin's retry is to book it). A booked conversation never asks again.
   const sent = existing ? await phonesWithConversations(db, existing.id) : new Set<string>();
+  // ServiceTitan's ids only grow: a fake started again continues after the bookings an earlier start made.
+  if (existing && serviceTitanFake?.state) {
+    const [row] = await sequelize.query<{ max: string | null }>(
+      "SELECT max(service_titan_booking_id::bigint) AS max FROM conversations WHERE tenant_id = :tenantId AND service_titan_booking_id ~ '^[0-9]+$'",
+      { replacements: { tenantId: existing.id }, type: QueryTypes.SELECT },
+    );
+    if (row?.max) serviceTitanFake.state.nextBookingId = Math.max(serviceTitanFake.state.nextBookingId, Number(row.max) + 1);
+  }
   for (const [i, c] of demoConversations.entries()) {
     const phone = demoCustomerPhone(i);
     if (c.booking && !(c.booking === 'failedOnce' && sent.has(phone))) serviceTitanFake?.failBookingsFor?.(phone, { ...fateFailures[c.booking] });

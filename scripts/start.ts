@@ -38,7 +38,9 @@ const serviceGraceMs = 1_500;
 // Environment. loadEnv() stays the one place that parses the app's configuration; the launcher only checks
 // which variables the operator gave (so an explicit value is never replaced by an embedded service or a
 // fake), and hands its children the composed environment, which each reads through loadEnv().
-const inherited: Record<string, string | undefined> = { ...process.env };
+// npm start is a development stack (fakes, generated keys): NODE_ENV is development unless given, for the
+// launcher and, explicitly, for its children (the app's own default is production).
+const inherited: Record<string, string | undefined> = { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development' };
 const given = (name: string): boolean => (inherited[name] ?? '') !== '';
 
 let env: Env;
@@ -414,13 +416,11 @@ async function main(): Promise<void> {
 
   const composed = loadEnv({ ...inherited, ...overrides });
   // The development keys are handed over explicitly so every process (and the web bundle's own copy of
-  // config/env.ts) uses the same ones without looking for .data/ itself. NODE_ENV is set explicitly: the
-  // app's default is production, and npm start is a development stack (fakes, generated keys).
+  // config/env.ts) uses the same ones without looking for .data/ itself.
   const childEnv = {
     ...startWorkerLimits,
     ...inherited,
     ...overrides,
-    NODE_ENV: inherited.NODE_ENV || 'development',
     ENCRYPTION_KEY: composed.ENCRYPTION_KEY,
     SESSION_SECRET: composed.SESSION_SECRET,
   };
@@ -437,7 +437,13 @@ async function main(): Promise<void> {
   const healthy = await waitForHealth(appUrl, 90_000);
   if (shuttingDown) return;
   if (!healthy) say(`  The API did not report healthy within 90 s; see ${shownLogFile}.`);
-  else await sendDemo(composed, demo, appUrl);
+  else {
+    // The demo is a convenience: when it cannot be sent in full, the product still runs (the reason is logged).
+    await sendDemo(composed, demo, appUrl).catch((err: unknown) => {
+      logger.warn('the demo conversations could not all be sent', { error: err });
+      say(`  The demo conversations could not all be sent (${err instanceof Error ? err.message : String(err)}); see ${shownLogFile}.`);
+    });
+  }
   if (shuttingDown) return;
 
   // The CLI runs in another shell: it needs what this launcher made up (the data dir, the app's URL).
