@@ -132,7 +132,7 @@ describe('npm start from a fresh clone', () => {
     npm.kill('SIGTERM');
     const code = await exited;
     expect(code).toBe(0);
-    for (const port of Object.values(ports)) expect(await portIsClosed(port)).toBe(true);
+    for (const [name, port] of Object.entries(ports)) expect({ name, closed: await portIsClosed(port) }).toEqual({ name, closed: true });
     expect(Date.now() - stoppedAt).toBeLessThan(5_000);
     const log = readFileSync(join(dataDir, 'logs', 'intellisend.log'), 'utf8');
     const wayDown = log.slice(log.lastIndexOf('"msg":"stopping"'));

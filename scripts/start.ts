@@ -12,7 +12,7 @@
 // Every child writes to .data/logs/intellisend.log; the terminal gets a few progress lines, then the banner.
 // Ctrl-C (SIGINT) or SIGTERM stops everything it started, within seconds.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pg from 'pg';
 import { QueryTypes } from 'sequelize';
@@ -30,9 +30,14 @@ import { buildWeb, defaultWebBuildDir, webBuildStaleness, type WebBuild } from '
 
 /** The worker's concurrency on a shared machine, unless WORKER_MAX_* say otherwise (production: worker.ts). */
 const startWorkerLimits = { WORKER_MAX_ACTIVITIES: '10', WORKER_MAX_WORKFLOW_TASKS: '25' };
-/** How long a child gets to stop after SIGTERM before it is killed: the whole stop stays under 5 s. */
-const childGraceMs = 3_000;
-const serviceGraceMs = 1_500;
+/**
+ * Stopping stays under 5 s: the API and the worker get until 1.5 s before the deadline, then are killed;
+ * the services they used (fakes, Temporal, PostgreSQL) get the rest, then are killed too.
+ */
+const stopBudgetMs = 4_500;
+const serviceShareMs = 1_500;
+let stopDeadline = 0;
+const msLeft = (reserveMs = 0) => Math.max(200, stopDeadline - reserveMs - Date.now());
 
 // ---------------------------------------------------------------------------------------------------------
 // Environment. loadEnv() stays the one place that parses the app's configuration; the launcher only checks
@@ -72,7 +77,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 // ---------------------------------------------------------------------------------------------------------
 // Shutdown: everything started registers how to stop it. Children (API, worker) stop first, side by side;
 // then the services they used (fakes, Temporal, PostgreSQL), side by side.
-type Stopper = { name: string; stop: () => Promise<void> };
+/** `stop(ms)`: stop within `ms`, killing what has not stopped by then. */
+type Stopper = { name: string; stop: (ms: number) => Promise<void> };
 const childStoppers: Stopper[] = [];
 const serviceStoppers: Stopper[] = [];
 let shuttingDown = false;
@@ -93,7 +99,7 @@ async function withTimeout(name: string, p: Promise<void>, ms: number): Promise<
 }
 
 async function stopAll(stoppers: Stopper[], ms: number): Promise<void> {
-  await Promise.all(stoppers.map(({ name, stop }) => withTimeout(name, stop(), ms).then(() => logger.info('stopped', { name }))));
+  await Promise.all(stoppers.map(({ name, stop }) => withTimeout(name, stop(ms), ms + 250).then(() => logger.info('stopped', { name }))));
 }
 
 async function shutdown(code: number): Promise<never> {
@@ -104,8 +110,9 @@ async function shutdown(code: number): Promise<never> {
     webBuild?.cancel();
     // Start-up steps check `shuttingDown` between steps; the slowest (PostgreSQL's first initdb) is bounded.
     await withTimeout('start-up', startupSettled, 10_000);
-    await stopAll(childStoppers, childGraceMs + 500);
-    await stopAll(serviceStoppers, serviceGraceMs + 500);
+    stopDeadline = Date.now() + stopBudgetMs;
+    await stopAll(childStoppers, msLeft(serviceShareMs));
+    await stopAll(serviceStoppers, msLeft());
     logger.info('stopped everything');
     say('Stopped.');
   }
@@ -173,6 +180,24 @@ async function startFake<F extends FakeServer>(name: string, wanted: number, sta
   return fake;
 }
 
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
+}
+
+/** The first line of postmaster.pid: the postmaster's pid. */
+function readPostmasterPid(pidFile: string): number | null {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -214,9 +239,14 @@ async function startPostgres(): Promise<string> {
   // A terminal's Ctrl-C reaches postgres directly (same process group) and it shuts down on its own; the
   // package's stop() then waits for an exit that already happened. postmaster.pid goes away either way.
   const pidFile = join(dir, 'postmaster.pid');
+  const postmasterPid = readPostmasterPid(pidFile);
   serviceStoppers.push({
     name: 'postgres',
-    stop: () => Promise.race([server.stop(), until(() => !existsSync(pidFile), serviceGraceMs)]),
+    stop: async (ms) => {
+      await Promise.race([server.stop(), until(() => !existsSync(pidFile), ms)]);
+      // Still up at the deadline (a busy machine): postgres' backends follow their postmaster down.
+      if (existsSync(pidFile) && postmasterPid) killQuietly(postmasterPid);
+    },
   });
   takeOverSignals();
   await ensureDatabase(server.adminUrl, 'intellisend');
@@ -245,7 +275,7 @@ async function startTemporal(): Promise<string> {
     ownProcessGroup: true,
     log: (text) => writeSync(logFd, text),
   });
-  serviceStoppers.push({ name: 'temporal', stop: () => server.stop() });
+  serviceStoppers.push({ name: 'temporal', stop: (ms) => server.stop(ms) });
   overrides.TEMPORAL_ADDRESS = server.address;
   const uiUrl = server.uiUrl ?? env.TEMPORAL_UI_URL;
   overrides.TEMPORAL_UI_URL = uiUrl;
@@ -352,19 +382,15 @@ function supervise(name: string, script: string, childEnv: Record<string, string
   launch();
   childStoppers.push({
     name,
-    stop: async () => {
+    stop: async (ms) => {
       const child = current;
       if (!child || child.exitCode !== null || child.signalCode !== null || !child.pid) return;
       const pid = child.pid;
       child.kill('SIGTERM');
       const timer = setTimeout(() => {
-        logger.warn(`${name} did not stop within ${childGraceMs} ms; killing it`);
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // gone meanwhile
-        }
-      }, childGraceMs);
+        logger.warn(`${name} did not stop within ${ms} ms; killing it`);
+        killQuietly(-pid);
+      }, ms);
       await exited;
       clearTimeout(timer);
     },

@@ -18,7 +18,8 @@ export interface TemporalDevServer {
   address: string;
   uiUrl: string | null;
   process: ChildProcess;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 5 s); resolves when it has exited. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface TemporalDevServerOptions {
@@ -112,10 +113,10 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     address: `127.0.0.1:${port}`,
     uiUrl: uiPort === null ? null : `http://localhost:${uiPort}`,
     process: child,
-    async stop() {
+    async stop(graceMs = 5_000) {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },
