@@ -12,7 +12,7 @@
 // Every child writes to .data/logs/intellisend.log; the terminal gets a few progress lines, then the banner.
 // Ctrl-C (SIGINT) or SIGTERM stops everything it started, within seconds.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pg from 'pg';
 import { QueryTypes } from 'sequelize';
@@ -65,6 +65,9 @@ const overrides: Record<string, string> = {};
 const logDir = join(dataDir, 'logs');
 mkdirSync(logDir, { recursive: true });
 const logFile = join(logDir, 'intellisend.log');
+/** Kept from growing without end: a start finding it over this size moves it to intellisend.log.1. */
+const logRotateBytes = 50 * 1024 * 1024;
+if (existsSync(logFile) && statSync(logFile).size > logRotateBytes) renameSync(logFile, `${logFile}.1`);
 const logFd = openSync(logFile, 'a');
 /** A path as the terminal shows it: relative inside the checkout, absolute elsewhere. */
 const shown = (path: string) => (path.startsWith(`${process.cwd()}/`) ? relative(process.cwd(), path) : path);
