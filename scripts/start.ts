@@ -105,8 +105,10 @@ async function stopAll(stoppers: Stopper[], ms: number): Promise<void> {
   await Promise.all(stoppers.map(({ name, stop }) => withTimeout(name, stop(ms), ms + 250).then(() => logger.info('stopped', { name }))));
 }
 
-async function shutdown(code: number): Promise<never> {
-  if (!shuttingDown) {
+let stopping: Promise<never> | null = null;
+/** Stops everything once; a second request (another signal, the start-up failing meanwhile) waits for it. */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
     shuttingDown = true;
     say('\nStopping…');
     logger.info('stopping');
@@ -118,9 +120,10 @@ async function shutdown(code: number): Promise<never> {
     await stopAll(serviceStoppers, msLeft());
     logger.info('stopped everything');
     say('Stopped.');
-  }
-  closeSync(logFd);
-  process.exit(code);
+    closeSync(logFd);
+    process.exit(code);
+  })();
+  return stopping;
 }
 
 /** npm forwards a terminal's Ctrl-C to us as well: signals this close together are one request. */
@@ -414,6 +417,31 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/**
+ * Whether a worker polls the task queue: the banner waits for it (on a restart the API is up long before
+ * the worker has bundled its workflows), so a message texted right after it is filed right away.
+ */
+async function waitForWorker(composed: Env, timeoutMs: number): Promise<boolean> {
+  const { Connection } = await import('@temporalio/client');
+  const connection = await Connection.connect({ address: composed.TEMPORAL_ADDRESS });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !shuttingDown) {
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace: composed.TEMPORAL_NAMESPACE,
+        taskQueue: { name: composed.TEMPORAL_TASK_QUEUE },
+        // TASK_QUEUE_TYPE_WORKFLOW
+        taskQueueType: 1,
+      });
+      if ((pollers ?? []).length > 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return false;
+  } finally {
+    await connection.close();
+  }
+}
+
 /** Rules above and below only: no side borders, so every line can be copied as it is. */
 function banner(lines: string[]): string {
   const rule = '═'.repeat(Math.min(100, Math.max(...lines.map((l) => l.length))));
@@ -463,8 +491,9 @@ async function main(): Promise<void> {
   supervise('worker', 'worker.ts', childEnv, ports.START_BACKGROUND_NICE);
 
   const appUrl = `http://localhost:${composed.PORT}`;
-  const healthy = await waitForHealth(appUrl, 90_000);
+  const [healthy, polling] = await Promise.all([waitForHealth(appUrl, 90_000), waitForWorker(composed, 90_000).catch(() => false)]);
   if (shuttingDown) return;
+  if (!polling) say(`  The worker did not start polling Temporal within 90 s; see ${shownLogFile}.`);
   if (!healthy) say(`  The API did not report healthy within 90 s; see ${shownLogFile}.`);
   else {
     // The demo is a convenience: when it cannot be sent in full, the product still runs (the reason is logged).
