@@ -3,7 +3,7 @@
 // every check here: the login page at the printed URL, the banner last, the demo's story the same in the
 // Temporal UI and in booking health, and a SIGTERM that stops everything.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,19 @@ describe('npm start from a fresh clone', () => {
     }
   });
 
+  it('runs the worker and the Temporal dev server below the API’s priority, every thread of them', () => {
+    const ours = (pid: string) => readProc(pid, 'environ').includes(`INTELLISEND_DATA_DIR=${dataDir}`);
+    const find = (what: (cmdline: string) => boolean) =>
+      readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && what(readProc(pid, 'cmdline').replace(/\0/g, ' ')));
+    const [api] = find((c) => c.includes('api/main.ts')).filter(ours);
+    const [worker] = find((c) => c.includes('worker.ts')).filter(ours);
+    const [temporal] = find((c) => c.includes('server start-dev') && c.includes(`--port ${ports.START_TEMPORAL_PORT} `));
+    if (!api || !worker || !temporal) throw new Error(`processes not found: api ${api}, worker ${worker}, temporal ${temporal}`);
+    expect(threadNices(api)).toEqual(new Set([0]));
+    expect(threadNices(worker)).toEqual(new Set([10]));
+    expect(threadNices(temporal)).toEqual(new Set([10]));
+  });
+
   it('stops every child within 5 s of a SIGTERM, with no error logged on the way down', async () => {
     const stoppedAt = Date.now();
     npm.kill('SIGTERM');
@@ -141,6 +154,24 @@ describe('npm start from a fresh clone', () => {
     expect(stdout).toMatch(/Stopping…\nStopped\.\n$/);
   }, 30_000);
 });
+
+function readProc(pid: string, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The nice values of a process's threads (/proc/<pid>/task/<tid>/stat, field 19). */
+function threadNices(pid: string): Set<number> {
+  return new Set(
+    readdirSync(`/proc/${pid}/task`).map((tid) => {
+      const stat = readProc(`${pid}/task/${tid}`, 'stat');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    }),
+  );
+}
 
 /** Workflow ids the Temporal CLI lists for a visibility query, as ops would type it in the Temporal UI. */
 function temporalList(query: string): string[] {
