@@ -11,15 +11,12 @@ import { createDatabase } from './db/connection.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 
-const activitySlots = 20;
-const localActivitySlots = 20;
-
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 export function createActivityDeps(env: Env, logger: Logger): ActivityDeps {
   return {
     env,
-    db: createDatabase(requireDatabaseUrl(env), { poolMax: activitySlots + localActivitySlots }),
+    db: createDatabase(requireDatabaseUrl(env), { poolMax: 2 * env.WORKER_MAX_ACTIVITIES }),
     box: new SecretBox(env.ENCRYPTION_KEY),
     classifier: env.OPENAI_API_KEY
       ? createClassifier({
@@ -58,11 +55,11 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
     activities: createActivities(activityDeps),
     // Activities mostly wait on HTTP; a booking holds a database connection while it does (its lock), so
     // the two kinds together never need more connections than the pool has.
-    maxConcurrentActivityTaskExecutions: activitySlots,
-    maxConcurrentLocalActivityExecutions: localActivitySlots,
+    maxConcurrentActivityTaskExecutions: env.WORKER_MAX_ACTIVITIES,
+    maxConcurrentLocalActivityExecutions: env.WORKER_MAX_ACTIVITIES,
     // A message's steps run inside its workflow task, which stays open while they wait on OpenAI and
-    // ServiceTitan: allow more open tasks than the default 40.
-    maxConcurrentWorkflowTaskExecutions: 100,
+    // ServiceTitan: allow more open tasks than the default 40 (npm start bounds it lower on a shared host).
+    maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_WORKFLOW_TASKS,
     // Two workflow threads instead of one: every call into the workflow sandbox starts and joins a
     // deadlock-watchdog thread, and on a busy host one workflow thread spends much of its time waiting
     // for that; a second one runs other conversations' activations meanwhile (BENCHMARKS.md).

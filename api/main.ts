@@ -10,9 +10,9 @@ import { createLogger, type Logger } from '../logging/logger.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { createApp } from './app.ts';
 
-/** The SvelteKit adapter-node build, if `npm run build:web` has produced it. */
-async function loadWebHandler(): Promise<RequestHandler | undefined> {
-  const handlerPath = join(projectRoot, 'web', 'build', 'handler.js');
+/** The SvelteKit adapter-node build, if `npm run build:web` (or `npm start`) has produced it. */
+async function loadWebHandler(env: Env): Promise<RequestHandler | undefined> {
+  const handlerPath = join(env.WEB_BUILD_DIR ?? join(projectRoot, 'web', 'build'), 'handler.js');
   if (!existsSync(handlerPath)) return undefined;
   const mod = (await import(handlerPath)) as { handler: RequestHandler };
   return mod.handler;
@@ -21,7 +21,7 @@ async function loadWebHandler(): Promise<RequestHandler | undefined> {
 export async function startApi({ env, logger }: { env: Env; logger: Logger }) {
   const db = createDatabase(requireDatabaseUrl(env), { poolMax: 20 });
   await migrate(db.sequelize);
-  const app = createApp({ env, db, box: new SecretBox(env.ENCRYPTION_KEY), logger, web: await loadWebHandler() });
+  const app = createApp({ env, db, box: new SecretBox(env.ENCRYPTION_KEY), logger, web: await loadWebHandler(env) });
   const server: Server = await new Promise((resolve) => {
     const s = app.app.listen(env.PORT, () => resolve(s));
   });

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { parseAllowedHosts } from '../clients/egress/egress-policy.ts';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const dataDir = join(projectRoot, '.data');
+/** `.data/` of the checkout; INTELLISEND_DATA_DIR moves it (a test's own npm start, a second demo). */
+export const dataDir = process.env.INTELLISEND_DATA_DIR || join(projectRoot, '.data');
 
 const base64Key = z
   .string()
@@ -39,6 +40,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Comma-separated `host` or `host:port` the ServiceTitan client may reach; unset: ServiceTitan's own hosts. */
   SERVICETITAN_ALLOWED_HOSTS: z.string().refine(validAllowedHosts, 'must be comma-separated host or host:port entries').optional(),
+  /** The SvelteKit build the API serves (web/vite.config.ts writes it there); default web/build. */
+  WEB_BUILD_DIR: z.string().min(1).optional(),
+  /** The worker's concurrency: activity slots (and as many local-activity slots), open workflow tasks. */
+  WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).default(20),
+  WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(100),
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'PUBLIC_BASE_URL' | 'ENCRYPTION_KEY' | 'SESSION_SECRET'> & {

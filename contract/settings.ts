@@ -66,6 +66,33 @@ export interface BookingHealthView {
   temporalUiUrl: string;
 }
 
+/** One retried booking as it stood when `POST …/bookings/retry-failed` answered. */
+export interface RetriedBooking {
+  conversationId: string;
+  /** `created`; `failed` (refused again: see lastError); `retrying` (ServiceTitan unavailable, Temporal keeps
+   * trying); `pending` or still `failed` with the old attempt count when the try had not ended in time. */
+  status: 'pending' | 'retrying' | 'created' | 'failed' | 'skipped' | 'none';
+  attempts: number;
+  lastError: string | null;
+  /** The new try ended (created, refused again, or handed to Temporal's retries) before the answer. */
+  settled: boolean;
+}
+
+/** `POST /api/tenants/:tenantId/bookings/retry-failed`: waits a few seconds for the tries' outcomes. */
+export interface RetryFailedBookingsView {
+  /** Failed bookings whose workflow was asked to try again. */
+  retried: number;
+  /** …of which created at ServiceTitan now. */
+  booked: number;
+  /** …refused again (each one's reason in `bookings[].lastError`). */
+  failedAgain: number;
+  /** …still being tried when the answer was sent (ServiceTitan unavailable, or the try not ended yet). */
+  stillTrying: number;
+  /** Failed bookings whose workflow Temporal could not be reached for (they stay failed). */
+  notReached: number;
+  bookings: RetriedBooking[];
+}
+
 /** `GET|POST /api/tenants/:tenantId/users`, `PATCH …/users/:id`. */
 export interface UserView {
   id: string;

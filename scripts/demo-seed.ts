@@ -1,13 +1,17 @@
-// The demo tenant of `npm start`: "Comfort Air Heating & Plumbing" with an admin, a CSR, a Twilio number,
-// a ServiceTitan configuration pointing at the fake, and ~50 realistic conversations written straight to
-// the database (not through workflows). Idempotent: found by name; a second run only refreshes the fake
-// registrations and the ServiceTitan URLs (the fakes' ports may change between runs).
+// The demo tenant of `npm start`: "Comfort Air Heating & Plumbing" with an admin, a CSR, a Twilio number and
+// a ServiceTitan configuration pointing at the fake. Its conversations are not written into tables: they are
+// sent through the running product (signed Twilio webhooks to the API, the CSR's replies through the inbox
+// API), so the workflow files them with the fake OpenAI and books them at the fake ServiceTitan — where a
+// few customers' bookings are set to keep retrying or to fail. Booking health, the inbox chips and the
+// Temporal UI (`BookingStatus="retrying"`, `"failed"`) therefore show the same conversations.
+// Idempotent: the tenant is found by name; a conversation already in the inbox is not sent again.
 import { createHash } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
 import type { Env } from '../config/env.ts';
 import type { Database } from '../db/connection.ts';
-import type { BookingStatus, ConversationCategory, MessageDirection } from '../db/models/index.ts';
 import { hashPassword } from '../secrets/password.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import { inboundSmsParams, inboundWebhookUrl, twilioSignature } from '../cli/simulated-inbound.ts';
 
 export const demoTenantName = 'Comfort Air Heating & Plumbing';
 export const demoTwilioNumber = '+15550100200';
@@ -27,10 +31,13 @@ const demoServiceTitan = {
   bookingProvider: { id: 77, name: 'IntelliSend' },
 };
 
+/** What the seed needs of the fake ServiceTitan (test/fakes/servicetitan). */
 interface FakeServiceTitanLike {
   url?: string;
   appKey: string;
   addTenant(init: { tenantId: string; clientId: string; clientSecret: string; bookingProviderTags?: Array<{ id: number; name: string }> }): unknown;
+  failBookingsFor?(phone: string, failure: FakeFailure | null): void;
+  state?: { nextBookingId: number };
 }
 interface FakeTwilioLike {
   url?: string;
@@ -75,84 +82,130 @@ function isFakeTwilio(v: unknown): v is FakeTwilioLike {
   return typeof v === 'object' && v !== null && typeof (v as FakeTwilioLike).addAccount === 'function';
 }
 
-type Line = [MessageDirection, string];
-interface Script {
+// ---------------------------------------------------------------------------------------------------------
+// The story. Each conversation is a customer's texts and the CSR's replies, in order; the fake OpenAI files
+// each text by its words (test/fakes/openai/heuristic-classifier.ts), opt-out keywords need no AI.
+
+/** How the fake ServiceTitan treats this customer's booking. */
+type BookingFate =
+  /** ServiceTitan answers 503 (Retry-After 5 min) to every try: `retrying` for the day Temporal keeps at it. */
+  | 'retrying'
+  /** ServiceTitan refuses it as invalid every time: `failed`; "Retry failed bookings" fails again, saying why. */
+  | 'failed'
+  /** Refused once (a setting fixed in ServiceTitan since): `failed` until an admin retries it, then created. */
+  | 'failedOnce';
+
+type Line = { from: 'customer' | 'csr'; text: string };
+interface DemoConversation {
   first: string | null;
   last: string | null;
-  category: ConversationCategory;
-  needsAttention: boolean;
-  reason: string;
-  source: 'keyword' | 'ai' | 'fallback' | 'csr';
-  booking?: BookingStatus;
-  bookingError?: string;
   lines: Line[];
+  booking?: BookingFate;
 }
 
-const engaged = (first: string | null, last: string | null, needsAttention: boolean, lines: Line[], booking: BookingStatus = 'none', reason = 'The customer is asking for service.'): Script => ({
-  first, last, category: 'engaged', needsAttention, reason, source: 'ai', booking, lines,
+const customer = (text: string): Line => ({ from: 'customer', text });
+const reply = (text: string): Line => ({ from: 'csr', text });
+const convo = (first: string | null, last: string | null, lines: Line[], booking?: BookingFate): DemoConversation => ({
+  first,
+  last,
+  lines,
+  ...(booking ? { booking } : {}),
 });
-const complaint = (first: string, last: string, needsAttention: boolean, lines: Line[], booking: BookingStatus = 'none'): Script => ({
-  first, last, category: 'complaint', needsAttention, reason: 'The customer is unhappy with the service and wants it made right.', source: 'ai', booking, lines,
-});
-const optOut = (first: string | null, last: string | null, lines: Line[], keyword = 'STOP'): Script => ({
-  first, last, category: 'opt_out', needsAttention: false, reason: `The customer texted the opt-out keyword "${keyword}".`, source: 'keyword', lines,
-});
-const inb = (text: string): Line => ['inbound', text];
-const out = (text: string): Line => ['outbound', text];
 
-const scripts: Script[] = [
-  engaged('Maria', 'Garcia', true, [inb('Hi, our furnace stopped working last night and the house is 58 degrees. Can someone come today?')], 'created'),
-  engaged('James', 'Okafor', true, [inb('Water heater is leaking from the bottom, there is a puddle in the garage'), out('Sorry to hear that! Please turn the cold water valve on top to off. We can be there between 1 and 3pm.'), inb('Ok valve is off. 1-3 works, thank you')], 'created'),
-  engaged('Aisha', 'Patel', true, [inb('The breaker for our kitchen keeps tripping whenever the microwave and dishwasher run together')], 'pending'),
-  engaged('Chen', 'Wang', false, [inb('Can I get a quote for replacing a 15 year old AC unit? 3 bed, 2 bath, about 1800 sq ft'), out('Happy to help! A comfort advisor can come out for a free estimate. Would Thursday morning work?'), inb('Thursday at 9 is perfect'), out('You are booked for Thursday 9am. See you then!')], 'created'),
-  engaged('Olivia', 'Rossi', true, [inb('I need to reschedule my maintenance appointment from Friday to next week please')]),
-  engaged('Diego', 'Nguyen', false, [inb('Do you service tankless water heaters? Ours is showing error code 11'), out('We do! Error 11 is usually an ignition issue. We can send a tech tomorrow afternoon.'), inb('Great, tomorrow afternoon is fine')], 'created'),
-  engaged('Priya', 'Smith', true, [inb('Toilet in the upstairs bathroom keeps running and the handle is loose')], 'failed', 'The customer needs a plumber.'),
-  engaged('Noah', 'Johnson', false, [inb('AC is blowing warm air, thermostat says cooling. Filter was changed last month'), out('Thanks Noah. It could be low refrigerant or a capacitor. Earliest slot is tomorrow 10am-12pm.'), inb('Book it please'), out('Done! Tech will text when on the way.'), inb('Thanks!')], 'created'),
-  engaged('Emily', 'Brooks', true, [inb('There is a burning smell coming from the vents when the heat kicks on. Is that dangerous?')], 'retrying'),
-  engaged('Marcus', 'Lee', false, [inb('Can you install a new ceiling fan in the living room? We already bought the fan'), out('Absolutely. Installs run about an hour. Does Saturday morning work?')]),
-  engaged('Sofia', 'Hernandez', true, [inb('Kitchen sink is completely clogged and backing up into the other side')], 'pending'),
-  engaged('Liam', 'O\'Brien', false, [inb('What does your maintenance plan include and how much is it per year?'), out('Our Comfort Club is $189/yr: two tune-ups, priority scheduling and 15% off repairs.'), inb('Sounds good, sign me up'), out('Great! I will send the signup link by email.')]),
-  engaged('Hannah', 'Kim', true, [inb('Our outlets in the bathroom stopped working but the breaker is not tripped'), out('It may be a GFCI outlet that tripped. Try pressing RESET on the outlet by the sink.'), inb('Tried that, nothing. Still dead')], 'created'),
-  engaged('Ethan', 'Martinez', false, [inb('Thermostat screen is blank. Changed batteries, still blank')]),
-  engaged('Grace', 'Thompson', true, [inb('Sump pump is making a loud grinding noise and the basement is getting damp')], 'created'),
-  engaged('Lucas', 'Anderson', false, [inb('Can someone look at our water pressure? It is really low in the showers'), out('Sure thing. Low pressure in multiple fixtures is often the pressure regulator. We can come Monday.'), inb('Monday works')], 'created'),
-  engaged('Chloe', 'Wilson', true, [inb('Our heat pump is covered in ice, is that normal?')]),
-  engaged('Mateo', 'Lopez', false, [inb('Need an estimate for a panel upgrade to 200 amps, we are adding an EV charger'), out('Great project! An electrician can do a site visit Wednesday between 2 and 4.'), inb('See you Wednesday')], 'created'),
-  engaged('Ava', 'Clark', false, [inb('Is the tech still coming today? We were told 10-12 and it is 12:30'), out('So sorry for the wait, he is finishing up a job and will be there by 1:15.'), inb('Ok thanks for letting me know')]),
-  engaged('Benjamin', 'Wright', true, [inb('Garbage disposal just hums and does not spin')]),
-  engaged('Mia', 'Scott', false, [inb('Our furnace filter size is 16x25x4, do you carry those?'), out('We do! We can drop two off with your tune-up next week.')]),
-  engaged('Henry', 'Adams', true, [inb('Hot water only lasts about 5 minutes now. Tank is 8 years old')], 'pending'),
-  engaged(null, null, true, [inb('Hello? Is this Comfort Air? My AC is leaking water inside the closet')], 'none', 'The customer reports an AC leak.'),
-  engaged('Zoe', 'Baker', false, [inb('Can I move my appointment up? We have guests coming Friday'), out('We had a cancellation for Wednesday at 8am, want it?'), inb('Yes please!'), out('Moved to Wednesday 8am.')]),
-  engaged('Jack', 'Nelson', false, [inb('Some of the lights in the house flicker when the AC turns on')], 'created'),
-  engaged('Lily', 'Carter', true, [inb('Upstairs is 80 degrees and downstairs is 68, can you balance the system?')]),
-  engaged('Samuel', 'Mitchell', false, [inb('Do you do gas line work? We want to add a gas range in the kitchen'), out('Yes, we run gas lines. A plumber can quote it on site, free of charge.'), inb('Great, what times do you have?'), out('Tuesday 1-3 or Thursday 9-11.'), inb('Tuesday'), out('Booked Tuesday 1-3pm.')], 'created'),
-  engaged('Ella', 'Perez', false, [inb('Carbon monoxide detector went off near the furnace. We opened the windows')], 'created', 'Possible CO issue; urgent service.'),
-  engaged('Owen', 'Roberts', true, [inb('Our outdoor spigot froze and now it drips constantly')]),
-  engaged('Scarlett', 'Turner', false, [inb('Just confirming our tune-up on the 14th'), out('Confirmed! 14th, 8-10am window.')]),
-  engaged('Daniel', 'Phillips', true, [inb('How much to replace a water heater? 50 gallon gas')], 'pending', 'The customer wants a quote.'),
-  engaged('Layla', 'Campbell', false, [inb('Reschedule Monday please, kid is home sick'), out('No problem, how about Thursday same time?'), inb('Thursday works')]),
-  complaint('Robert', 'Evans', true, [inb('Your tech was here Tuesday and the AC stopped working again the same night. I paid $480 for nothing.')], 'created'),
-  complaint('Linda', 'Edwards', true, [inb('Nobody showed up for my 8-10 window and nobody called. I took the morning off work for this.'), out('I am so sorry Linda, that should not have happened. Can we come first thing tomorrow at no charge?'), inb('I guess. But this is the second time.')], 'created'),
-  complaint('Michael', 'Collins', true, [inb('The plumber left muddy footprints all over my new carpet and did not clean up')], 'failed'),
-  complaint('Patricia', 'Stewart', false, [inb('I was charged twice on my card for the same visit'), out('Thank you for letting us know, I have refunded the duplicate charge. It should post in 3-5 days.'), inb('Ok, thank you for fixing it quickly')], 'created'),
-  complaint('David', 'Sanchez', true, [inb('This is ridiculous. Third visit for the same leak and it is still dripping. I want a manager to call me.')], 'retrying'),
-  complaint('Barbara', 'Morris', false, [inb('The quote said $2,100 and the invoice is $2,650. Nobody told me about extra charges.')], 'created'),
-  complaint('William', 'Rogers', true, [inb('The electrician was rude to my wife and left the panel cover off')]),
-  optOut('Karen', 'Reed', [out('Hi Karen, this is Comfort Air. Your furnace tune-up is due! Reply to book.'), inb('STOP')]),
-  optOut('Thomas', 'Cook', [inb('stop')], 'stop'),
-  optOut(null, null, [out('Reminder: your appointment is tomorrow 9-11am.'), inb('UNSUBSCRIBE')], 'UNSUBSCRIBE'),
-  optOut('Nancy', 'Morgan', [inb('Please stop texting me, I sold the house')], 'Please stop texting me'),
-  optOut('Steven', 'Bell', [inb('Quit')], 'Quit'),
-  optOut('Betty', 'Murphy', [out('Spring AC special: $79 tune-up this month only!'), inb('STOP ALL')], 'STOPALL'),
-  optOut('Paul', 'Bailey', [inb('Cancel')], 'Cancel'),
-  engaged('Rachel', 'Rivera', false, [inb('Thanks for coming out so quickly yesterday, the heat is working great')]),
-  engaged('Kevin', 'Cooper', true, [inb('Can you send someone to look at a noisy furnace blower? It squeals on startup')]),
-  engaged('Laura', 'Richardson', false, [inb('Do you offer financing on a new HVAC system?'), out('Yes! We offer 0% for 18 months on approved credit. I can send details.')]),
-  engaged('Brian', 'Cox', true, [inb('Water is coming up through the basement floor drain')], 'pending'),
+export const demoConversations: DemoConversation[] = [
+  convo('Maria', 'Garcia', [customer('Hi, our furnace stopped working last night and the house is 58 degrees. Can someone come today?')]),
+  convo('James', 'Okafor', [
+    customer('Water heater is leaking from the bottom, there is a puddle in the garage'),
+    reply('Sorry to hear that! Please turn the cold water valve on top to off. We can be there between 1 and 3pm.'),
+    customer('Ok valve is off. 1-3 works, thank you'),
+  ]),
+  convo('Aisha', 'Patel', [customer('The breaker for our kitchen keeps tripping whenever the microwave and dishwasher run together')]),
+  convo('Chen', 'Wang', [
+    customer('Can I get a quote for replacing a 15 year old AC unit? 3 bed, 2 bath, about 1800 sq ft'),
+    reply('Happy to help! A comfort advisor can come out for a free estimate. Would Thursday morning work?'),
+    customer('Thursday at 9 is perfect'),
+    reply('You are booked for Thursday 9am. See you then!'),
+  ]),
+  convo('Priya', 'Smith', [customer('Toilet in the upstairs bathroom keeps running and the handle is loose')], 'failed'),
+  convo('Noah', 'Johnson', [
+    customer('AC is blowing warm air, thermostat says cooling. Filter was changed last month'),
+    reply('Thanks Noah. It could be low refrigerant or a capacitor. Earliest slot is tomorrow 10am-12pm.'),
+    customer('Book it please'),
+    reply('Done! The tech will text when on the way.'),
+  ]),
+  convo('Emily', 'Brooks', [customer('There is a burning smell coming from the vents when the heat kicks on. Is that dangerous?')], 'retrying'),
+  convo('Marcus', 'Lee', [
+    customer('Can you install a new ceiling fan in the living room? We already bought the fan'),
+    reply('Absolutely. Installs run about an hour. Does Saturday morning work?'),
+  ]),
+  convo('Sofia', 'Hernandez', [customer('Kitchen sink is completely clogged and backing up into the other side')]),
+  convo('Hannah', 'Kim', [
+    customer('Our outlets in the bathroom stopped working but the breaker is not tripped'),
+    reply('It may be a GFCI outlet that tripped. Try pressing RESET on the outlet by the sink.'),
+    customer('Tried that, nothing. Still dead'),
+  ]),
+  convo('Ethan', 'Martinez', [customer('Thermostat screen is blank. Changed batteries, still blank')], 'failedOnce'),
+  convo('Grace', 'Thompson', [customer('Sump pump is making a loud grinding noise and the basement is getting damp')]),
+  convo('Lucas', 'Anderson', [
+    customer('Can someone look at our water pressure? It is really low in the showers'),
+    reply('Sure thing. Low pressure in several fixtures is often the pressure regulator. We can come Monday.'),
+    customer('Monday works'),
+  ]),
+  convo('Chloe', 'Wilson', [customer('Our heat pump is covered in ice, is that normal?')], 'retrying'),
+  convo('Mateo', 'Lopez', [
+    customer('Need an estimate for a panel upgrade to 200 amps, we are adding an EV charger'),
+    reply('Great project! An electrician can do a site visit Wednesday between 2 and 4.'),
+  ]),
+  convo('Benjamin', 'Wright', [customer('Garbage disposal just hums and does not spin')]),
+  convo('Henry', 'Adams', [customer('Hot water only lasts about 5 minutes now. Tank is 8 years old')]),
+  convo(null, null, [customer('Hello? Is this Comfort Air? My AC is leaking water inside the closet')]),
+  convo('Jack', 'Nelson', [customer('Some of the lights in the house flicker when the AC turns on')]),
+  convo('Ella', 'Perez', [
+    customer('Carbon monoxide detector went off near the furnace. We opened the windows'),
+    reply('Please get everyone outside and call 911 if anyone feels unwell. A tech is on the way now.'),
+  ]),
+  convo('Owen', 'Roberts', [customer('Our outdoor spigot froze and now it drips constantly')]),
+  convo('Robert', 'Evans', [customer('Your tech was here Tuesday and the AC stopped working again the same night. I paid $480 for nothing, this is unacceptable.')]),
+  convo('Linda', 'Edwards', [
+    customer('Nobody showed up for my 8-10 window and nobody called. Second no-show, I took the morning off work for this.'),
+    reply('I am so sorry Linda, that should not have happened. Can we come first thing tomorrow at no charge?'),
+    customer('Fine, 8am tomorrow. But I am really disappointed.'),
+  ]),
+  convo('Michael', 'Collins', [customer('The plumber left muddy footprints all over my new carpet and did not clean up. Really disappointed.')], 'failed'),
+  convo('David', 'Sanchez', [customer('This is ridiculous. Third visit for the same leak and it is still dripping. I want a manager to call me.')], 'retrying'),
+  convo('Barbara', 'Morris', [customer('The quote said $2,100 and the invoice is $2,650. Nobody told me about extra charges, I want a refund of the difference.')]),
+  convo('Karen', 'Reed', [customer('STOP')]),
+  convo('Thomas', 'Cook', [customer('stop')]),
+  convo('Nancy', 'Morgan', [customer('Please stop texting me, I sold the house')]),
+  convo('Steven', 'Bell', [customer('Unsubscribe')]),
+  convo('Kevin', 'Cooper', [customer('Can you send someone to look at a noisy furnace blower? It squeals on startup')]),
+  convo('Brian', 'Cox', [customer('Water is coming up through the basement floor drain')], 'failedOnce'),
 ];
 
+/** The demo's customers have numbers in the fictional 555-01xx range of the North American plan. */
+export function demoCustomerPhone(index: number): string {
+  return `+1555555${String(1000 + index * 37).padStart(4, '0')}`;
+}
+
+/** Stable per line, so a demo message sent twice (an interrupted first start) is stored once. */
+function demoMessageSid(index: number, line: number): string {
+  return `SM${createHash('sha256').update(`intellisend-demo-${index}-${line}`).digest('hex').slice(0, 32)}`;
+}
+
+/** What ServiceTitan answers for each fate: realistic bodies, so the errors an admin reads make sense. */
+interface FakeFailure {
+  status: number;
+  errors?: Record<string, string[]>;
+  retryAfterSeconds?: number;
+  times?: number;
+}
+const fateFailures: Record<BookingFate, FakeFailure> = {
+  retrying: { status: 503, retryAfterSeconds: 300 },
+  failed: { status: 400, errors: { 'contacts[0].value': ['The phone number is not a valid US phone number.'] } },
+  failedOnce: { status: 400, errors: { bookingProvider: ['The booking provider IntelliSend is inactive.'] }, times: 1 },
+};
+
+// ---------------------------------------------------------------------------------------------------------
 export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResult> {
   const { db, box, fakes = {} } = input;
   const { models, sequelize } = db;
@@ -197,6 +250,21 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
     : null;
 
   const existing = await models.Tenant.findOne({ where: { name: demoTenantName } });
+  // The fake forgets its faults between starts, so they are set again, except a one-time refusal that an
+  // earlier start already made (the admin's retry is to book it). A booked conversation never asks again.
+  const sent = existing ? await phonesWithConversations(db, existing.id) : new Set<string>();
+  // ServiceTitan's ids only grow: a fake started again continues after the bookings an earlier start made.
+  if (existing && serviceTitanFake?.state) {
+    const [row] = await sequelize.query<{ max: string | null }>(
+      "SELECT max(service_titan_booking_id::bigint) AS max FROM conversations WHERE tenant_id = :tenantId AND service_titan_booking_id ~ '^[0-9]+$'",
+      { replacements: { tenantId: existing.id }, type: QueryTypes.SELECT },
+    );
+    if (row?.max) serviceTitanFake.state.nextBookingId = Math.max(serviceTitanFake.state.nextBookingId, Number(row.max) + 1);
+  }
+  for (const [i, c] of demoConversations.entries()) {
+    const phone = demoCustomerPhone(i);
+    if (c.booking && !(c.booking === 'failedOnce' && sent.has(phone))) serviceTitanFake?.failBookingsFor?.(phone, { ...fateFailures[c.booking] });
+  }
   if (existing) {
     if (serviceTitanConfig) {
       const config = await models.ServiceTitanConfig.findOne({ where: { tenantId: existing.id } });
@@ -213,72 +281,153 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
       { transaction },
     );
     await models.User.create({ tenantId: tenant.id, email: admin.email, passwordHash: adminHash, role: 'admin' }, { transaction });
-    const csrUser = await models.User.create({ tenantId: tenant.id, email: csr.email, passwordHash: csrHash, role: 'csr' }, { transaction });
-    const number = await models.PhoneNumber.create({ tenantId: tenant.id, phone: demoTwilioNumber, label: 'Main line' }, { transaction });
+    await models.User.create({ tenantId: tenant.id, email: csr.email, passwordHash: csrHash, role: 'csr' }, { transaction });
+    await models.PhoneNumber.create({ tenantId: tenant.id, phone: demoTwilioNumber, label: 'Main line' }, { transaction });
     if (serviceTitanConfig) await models.ServiceTitanConfig.create({ tenantId: tenant.id, ...serviceTitanConfig }, { transaction });
-
-    const now = Date.now();
-    let bookingId = 8_812_300;
-    for (const [i, script] of scripts.entries()) {
-      // Spread over the last 10 days; the first ones are the most recent.
-      const lastAt = now - Math.round((i * 10 * 24 * 60 * 60 * 1000) / scripts.length) - ((i * 7919) % 3_600_000);
-      const gapMs = 7 * 60 * 1000;
-      const startedAt = new Date(lastAt - (script.lines.length - 1) * gapMs);
-      const contact = await models.Contact.create(
-        {
-          tenantId: tenant.id,
-          phone: `+1555555${String(1000 + i * 37).padStart(4, '0')}`,
-          firstName: script.first,
-          lastName: script.last,
-          optedOut: script.category === 'opt_out',
-          optedOutAt: script.category === 'opt_out' ? new Date(lastAt) : null,
-          createdAt: startedAt,
-        },
-        { transaction },
-      );
-      const booking = script.booking ?? 'none';
-      const conversation = await models.Conversation.create(
-        {
-          tenantId: tenant.id,
-          contactId: contact.id,
-          phoneNumberId: number.id,
-          category: script.category,
-          classificationConfidence: script.source === 'keyword' ? 1 : 0.86 + ((i * 13) % 13) / 100,
-          classificationReason: script.reason,
-          classificationSource: script.source,
-          needsAttention: script.needsAttention,
-          lastMessageAt: new Date(lastAt),
-          bookingStatus: booking,
-          bookingAttempts: booking === 'none' ? 0 : booking === 'failed' ? 3 : booking === 'retrying' ? 2 : 1,
-          serviceTitanBookingId: booking === 'created' ? String(bookingId++) : null,
-          serviceTitanBookingCreatedAt: booking === 'created' ? new Date(startedAt.getTime() + 60_000) : null,
-          bookingLastError:
-            booking === 'failed'
-              ? 'ServiceTitan refused the booking: the booking provider tag 77 is inactive (400). Ask an admin to check the ServiceTitan settings.'
-              : booking === 'retrying'
-                ? 'ServiceTitan answered 503 Service Unavailable; retrying.'
-                : null,
-          createdAt: startedAt,
-        },
-        { transaction },
-      );
-      for (const [j, [direction, body]] of script.lines.entries()) {
-        await models.Message.create(
-          {
-            tenantId: tenant.id,
-            conversationId: conversation.id,
-            direction,
-            body,
-            status: direction === 'inbound' ? 'received' : 'delivered',
-            twilioSid: `SM${createHash('sha256').update(`demo-${i}-${j}`).digest('hex').slice(0, 32)}`,
-            authorUserId: direction === 'outbound' && script.category !== 'opt_out' ? csrUser.id : null,
-            createdAt: new Date(startedAt.getTime() + j * gapMs),
-          },
-          { transaction },
-        );
-      }
+    // The customers' names, as a CRM import would have them; their conversations come through the pipeline.
+    for (const [i, c] of demoConversations.entries()) {
+      await models.Contact.create({ tenantId: tenant.id, phone: demoCustomerPhone(i), firstName: c.first, lastName: c.last }, { transaction });
     }
     return tenant.id;
   });
   return result(tenantId, true);
+}
+
+async function phonesWithConversations(db: Database, tenantId: string): Promise<Set<string>> {
+  const rows = await db.sequelize.query<{ phone: string }>(
+    'SELECT DISTINCT ct.phone FROM conversations cv JOIN contacts ct ON ct.id = cv.contact_id WHERE cv.tenant_id = :tenantId',
+    { replacements: { tenantId }, type: QueryTypes.SELECT },
+  );
+  return new Set(rows.map((r) => r.phone));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+export interface SendDemoInput {
+  db: Database;
+  /** Where the API listens (npm start: http://localhost:PORT). */
+  apiUrl: string;
+  /** What the webhook signature covers (PUBLIC_BASE_URL). */
+  publicBaseUrl: string;
+  seed: DemoSeedResult;
+  /** How many conversations are sent side by side. */
+  concurrency?: number;
+  /** Checked between steps: true stops sending (npm start is stopping). */
+  stopped?: () => boolean;
+  /** The longest wait for one step (a message filed, a booking tried). */
+  stepTimeoutMs?: number;
+}
+
+export interface SendDemoResult {
+  /** Conversations sent now. */
+  sent: number;
+  /** Conversations already in the inbox (an earlier start sent them). */
+  present: number;
+}
+
+interface ConversationRow {
+  id: string;
+  classification_source: string | null;
+  booking_status: string;
+  category: string;
+  messages: string;
+  inbound_sids: string[] | null;
+}
+
+/** Sends every demo conversation not yet in the inbox through the running API, as Twilio and the CSR would. */
+export async function sendDemoConversations(input: SendDemoInput): Promise<SendDemoResult> {
+  const { db, apiUrl, publicBaseUrl, seed } = input;
+  const stopped = input.stopped ?? (() => false);
+  const stepTimeoutMs = input.stepTimeoutMs ?? 60_000;
+  const session = await signIn(apiUrl, seed.csrEmail, seed.csrPassword);
+
+  const conversationOf = async (phone: string): Promise<ConversationRow | null> => {
+    const [row] = await db.sequelize.query<ConversationRow>(
+      `SELECT cv.id, cv.classification_source, cv.booking_status, cv.category,
+              (SELECT count(*) FROM messages m WHERE m.conversation_id = cv.id) AS messages,
+              (SELECT array_agg(m.twilio_sid) FROM messages m WHERE m.conversation_id = cv.id AND m.direction = 'inbound') AS inbound_sids
+         FROM conversations cv JOIN contacts ct ON ct.id = cv.contact_id
+        WHERE ct.tenant_id = :tenantId AND ct.phone = :phone
+        ORDER BY cv.created_at DESC LIMIT 1`,
+      { replacements: { tenantId: seed.tenantId, phone }, type: QueryTypes.SELECT },
+    );
+    return row ?? null;
+  };
+
+  /** Polls the database until the pipeline has done its part; the demo is made once, on a first start. */
+  const settle = async <T>(what: string, probe: () => Promise<T | null>): Promise<T | null> => {
+    const deadline = Date.now() + stepTimeoutMs;
+    while (!stopped()) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`The demo timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return null;
+  };
+
+  const sendOne = async (index: number): Promise<'sent' | 'present'> => {
+    const script = demoConversations[index];
+    const phone = demoCustomerPhone(index);
+    if (!script) return 'present';
+    const before = await conversationOf(phone);
+    if (before && Number(before.messages) > 0) return 'present';
+    for (const [j, line] of script.lines.entries()) {
+      if (stopped()) return 'sent';
+      if (line.from === 'customer') {
+        const messageSid = demoMessageSid(index, j);
+        await postInbound(publicBaseUrl, apiUrl, { to: seed.twilioNumber, from: phone, body: line.text, messageSid });
+        // Filed (and, for a first message that needs a person, its first booking try made) before the next line.
+        await settle(`the demo message ${messageSid} to be filed`, async () => {
+          const c = await conversationOf(phone);
+          const filed = c && c.classification_source !== null && (c.inbound_sids ?? []).includes(messageSid);
+          return filed && c.booking_status !== 'pending' && (c.booking_status !== 'none' || c.category === 'opt_out') ? c : null;
+        });
+      } else {
+        const c = await conversationOf(phone);
+        if (!c) throw new Error(`no conversation for demo customer ${phone}`);
+        await session.post(`/api/conversations/${c.id}/messages`, { body: line.text });
+      }
+    }
+    return 'sent';
+  };
+
+  const indexes = demoConversations.map((_, i) => i);
+  const outcomes: Array<'sent' | 'present'> = [];
+  const workers = Array.from({ length: input.concurrency ?? 4 }, async () => {
+    for (let i = indexes.shift(); i !== undefined && !stopped(); i = indexes.shift()) outcomes.push(await sendOne(i));
+  });
+  await Promise.all(workers);
+  return { sent: outcomes.filter((o) => o === 'sent').length, present: outcomes.filter((o) => o === 'present').length };
+}
+
+async function postInbound(publicBaseUrl: string, apiUrl: string, sms: { to: string; from: string; body: string; messageSid: string }): Promise<void> {
+  const params = inboundSmsParams({ accountSid: demoTwilio.accountSid, ...sms });
+  const signature = twilioSignature(demoTwilio.authToken, inboundWebhookUrl(publicBaseUrl), params);
+  const res = await fetch(inboundWebhookUrl(apiUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  });
+  if (res.status !== 200) throw new Error(`the demo's webhook answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+}
+
+/** The CSR's session: the demo's replies go through the inbox API like a person's. */
+async function signIn(apiUrl: string, email: string, password: string) {
+  const login = await fetch(`${apiUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`the demo CSR could not sign in (${login.status})`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return {
+    async post(path: string, body: unknown): Promise<void> {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify(body),
+      });
+      if (res.status >= 300) throw new Error(`the demo's POST ${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    },
+  };
 }

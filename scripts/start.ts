@@ -1,68 +1,92 @@
 // `npm start`: the whole product on one machine, for a demo or development.
 //   - PostgreSQL: DATABASE_URL, or an embedded server on 127.0.0.1:5433 with its data in .data/postgres;
 //   - Temporal: TEMPORAL_ADDRESS, or a dev server on 7233 (Web UI on 8233) keeping workflows in .data/temporal.db;
+//   - the web app, built into web/build (`vite build`) when that is missing or older than web/;
 //   - the fake OpenAI (no OPENAI_API_KEY) and fake Twilio (no TWILIO_API_BASE_URL); the fake ServiceTitan always,
 //     so the demo tenant's ServiceTitan configuration has somewhere to book;
-//   - migrations, the demo tenant (idempotent), then the API and the worker as child processes that read the
-//     composed environment through loadEnv() and are restarted (with backoff) when they die.
-// Ctrl-C (SIGINT) or SIGTERM stops everything it started.
+//   - migrations, the demo tenant, then the API and the worker as child processes that read the composed
+//     environment through loadEnv() and are restarted (with backoff) when they die; on a first start the
+//     demo's conversations are sent through them (scripts/demo-seed.ts).
+// The worker and the Temporal dev server run at a lower priority than the API (START_BACKGROUND_NICE) and the
+// worker with bounded concurrency: on one machine, answering Twilio comes first and the pipeline catches up.
+// Every child writes to .data/logs/intellisend.log; the terminal gets a few progress lines, then the banner.
+// Ctrl-C (SIGINT) or SIGTERM stops everything it started, within seconds.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import pg from 'pg';
-import { dataDir, EnvError, loadEnv, projectRoot, writeLocalServices, type Env } from '../config/env.ts';
-import { createLogger, type Logger } from '../logging/logger.ts';
+import { QueryTypes } from 'sequelize';
+import { dataDir, loadEnv, projectRoot, writeLocalServices, type Env } from '../config/env.ts';
+import { loadStartEnv } from '../config/start-env.ts';
+import { createLogger, setLogSink } from '../logging/logger.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
+import { startFakeOpenAI } from '../test/fakes/openai/index.ts';
+import { startFakeServiceTitan } from '../test/fakes/servicetitan/index.ts';
+import { startFakeTwilio } from '../test/fakes/twilio/index.ts';
+import { demoCustomerPhone, demoConversations, seedDemoTenant, sendDemoConversations, type DemoSeedResult } from './demo-seed.ts';
 import { startEmbeddedPostgres, type PostgresServer } from './postgres-server.ts';
-import { startTemporalDevServer, waitForPort, type TemporalDevServer } from './temporal-dev-server.ts';
+import { startTemporalDevServer, waitForPort } from './temporal-dev-server.ts';
+import { buildWeb, defaultWebBuildDir, webBuildStaleness, type WebBuild } from './web-build.ts';
 
-const embeddedPostgresPort = 5433;
-const temporalPort = 7233;
-const temporalUiPort = 8233;
-/** Fixed so the demo tenant's stored URLs stay right across restarts; a free port is used if one is taken. */
-const fakePorts = { openai: 4010, twilio: 4011, servicetitan: 4012 } as const;
-const demoCustomerPhone = '+15555550142';
-
-/** What a fake server's start function resolves to (test/fakes/<name>/index.ts). */
-interface FakeServer {
-  url: string;
-  close(): Promise<void>;
-}
-type StartFake = (options: { port?: number }) => Promise<FakeServer>;
-
-/** What scripts/demo-seed.ts resolves to; the banner shows the login and the number to text. */
-interface DemoSeedResult {
-  email: string;
-  password: string;
-  phoneNumber: string;
-}
+/** The worker's concurrency on a shared machine, unless WORKER_MAX_* say otherwise (production: worker.ts). */
+const startWorkerLimits = { WORKER_MAX_ACTIVITIES: '10', WORKER_MAX_WORKFLOW_TASKS: '25' };
+/**
+ * Stopping stays under 5 s: the API and the worker get until 1.5 s before the deadline, then are killed;
+ * the services they used (fakes, Temporal, PostgreSQL) get the rest, then are killed too.
+ */
+const stopBudgetMs = 4_500;
+const serviceShareMs = 1_500;
+let stopDeadline = 0;
+const msLeft = (reserveMs = 0) => Math.max(200, stopDeadline - reserveMs - Date.now());
 
 // ---------------------------------------------------------------------------------------------------------
-// Environment. loadEnv() stays the one place that parses configuration; the launcher only checks which
-// variables the operator gave (so an explicit value is never replaced by an embedded service or a fake),
-// and hands its children the composed environment, which each reads through loadEnv().
-const inherited: Record<string, string | undefined> = { ...process.env };
+// Environment. loadEnv() stays the one place that parses the app's configuration; the launcher only checks
+// which variables the operator gave (so an explicit value is never replaced by an embedded service or a
+// fake), and hands its children the composed environment, which each reads through loadEnv().
+// npm start is a development stack (fakes, generated keys): NODE_ENV is development unless given, for the
+// launcher and, explicitly, for its children (the app's own default is production).
+const inherited: Record<string, string | undefined> = { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development' };
 const given = (name: string): boolean => (inherited[name] ?? '') !== '';
 
 let env: Env;
+let ports: ReturnType<typeof loadStartEnv>;
 try {
   env = loadEnv(inherited);
+  ports = loadStartEnv(inherited);
 } catch (err) {
-  if (err instanceof EnvError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
 }
-const logger = createLogger(env.LOG_LEVEL, { service: 'start' });
 const overrides: Record<string, string> = {};
 
 // ---------------------------------------------------------------------------------------------------------
-// Shutdown: everything started registers how to stop it; stopping runs in reverse order.
-const stoppers: { name: string; stop: () => Promise<void> }[] = [];
+// Output. Every JSON log line (ours and the children's, the worker's bundler output, the Temporal server's)
+// goes to one file; the terminal shows short progress lines and, last, the banner.
+const logDir = join(dataDir, 'logs');
+mkdirSync(logDir, { recursive: true });
+const logFile = join(logDir, 'intellisend.log');
+/** Kept from growing without end: a start finding it over this size moves it to intellisend.log.1. */
+const logRotateBytes = 50 * 1024 * 1024;
+if (existsSync(logFile) && statSync(logFile).size > logRotateBytes) renameSync(logFile, `${logFile}.1`);
+const logFd = openSync(logFile, 'a');
+/** A path as the terminal shows it: relative inside the checkout, absolute elsewhere. */
+const shown = (path: string) => (path.startsWith(`${process.cwd()}/`) ? relative(process.cwd(), path) : path);
+const shownLogFile = shown(logFile);
+writeSync(logFd, `\n===== npm start, ${new Date().toISOString()}, pid ${process.pid} =====\n`);
+setLogSink((line) => writeSync(logFd, `${line}\n`));
+const logger = createLogger(env.LOG_LEVEL, { service: 'start' });
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------------------------
+// Shutdown: everything started registers how to stop it. Children (API, worker) stop first, side by side;
+// then the services they used (fakes, Temporal, PostgreSQL), side by side.
+/** `stop(ms)`: stop within `ms`, killing what has not stopped by then. */
+type Stopper = { name: string; stop: (ms: number) => Promise<void> };
+const childStoppers: Stopper[] = [];
+const serviceStoppers: Stopper[] = [];
 let shuttingDown = false;
-/** Settles when main() has; shutdown() waits for it so nothing half-started is left behind. */
+let webBuild: WebBuild | null = null;
+/** Settles when main() has; shutdown() waits for it (briefly) so nothing half-started is left behind. */
 let startupSettled: Promise<void> = Promise.resolve();
 
 async function withTimeout(name: string, p: Promise<void>, ms: number): Promise<void> {
@@ -77,29 +101,43 @@ async function withTimeout(name: string, p: Promise<void>, ms: number): Promise<
   clearTimeout(timer);
 }
 
-async function shutdown(code: number): Promise<never> {
-  if (!shuttingDown) {
-    shuttingDown = true;
-    logger.info('stopping');
-    await withTimeout('start-up', startupSettled, 60_000);
-    for (const { name, stop } of [...stoppers].reverse()) {
-      await withTimeout(name, stop(), 15_000);
-      logger.debug('stopped', { name });
-    }
-    logger.info('stopped');
-  }
-  process.exit(code);
+async function stopAll(stoppers: Stopper[], ms: number): Promise<void> {
+  await Promise.all(stoppers.map(({ name, stop }) => withTimeout(name, stop(ms), ms + 250).then(() => logger.info('stopped', { name }))));
 }
 
-let signals = 0;
+let stopping: Promise<never> | null = null;
+/** Stops everything once; a second request (another signal, the start-up failing meanwhile) waits for it. */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
+    shuttingDown = true;
+    say('\nStopping…');
+    logger.info('stopping');
+    webBuild?.cancel();
+    // Start-up steps check `shuttingDown` between steps; the slowest (PostgreSQL's first initdb) is bounded.
+    await withTimeout('start-up', startupSettled, 10_000);
+    stopDeadline = Date.now() + stopBudgetMs;
+    await stopAll(childStoppers, msLeft(serviceShareMs));
+    await stopAll(serviceStoppers, msLeft());
+    logger.info('stopped everything');
+    say('Stopped.');
+    closeSync(logFd);
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+/** npm forwards a terminal's Ctrl-C to us as well: signals this close together are one request. */
+const sameRequestMs = 1_000;
+let firstSignalAt = 0;
 const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 function onSignal(): void {
-  signals += 1;
-  if (signals > 1) {
+  const now = Date.now();
+  if (firstSignalAt && now - firstSignalAt > sameRequestMs) {
     process.stderr.write('\nSecond signal: exiting now; background processes may be left running.\n');
     killChildrenNow();
     process.exit(130);
   }
+  firstSignalAt ||= now;
   void shutdown(0);
 }
 /**
@@ -114,23 +152,19 @@ function takeOverSignals(): void {
   }
 }
 takeOverSignals();
+/**
+ * `npm start` execs us (package.json), so a SIGTERM to npm's process is ours; were we orphaned anyway (the
+ * parent killed outright), stop rather than keep every service running with nobody to stop it.
+ */
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid && !shuttingDown) {
+    logger.warn('the parent process is gone; stopping', { parentPid });
+    void shutdown(0);
+  }
+}, 1_000).unref();
 
 // ---------------------------------------------------------------------------------------------------------
-// Optional modules: fakes and the demo seed are written separately; a missing one is skipped with a warning.
-async function importOptional(relativePath: string): Promise<Record<string, unknown> | null> {
-  const file = join(projectRoot, relativePath);
-  if (!existsSync(file)) return null;
-  // A computed specifier keeps tsc from requiring the module to exist; the shape is checked below.
-  const mod: unknown = await import(pathToFileURL(file).href);
-  return typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>) : null;
-}
-
-function isFakeServer(v: unknown): v is FakeServer {
-  if (typeof v !== 'object' || v === null) return false;
-  const o = v as Record<string, unknown>;
-  return typeof o.url === 'string' && typeof o.close === 'function';
-}
-
 async function portIsFree(port: number): Promise<boolean> {
   try {
     await waitForPort(port, 0);
@@ -140,23 +174,36 @@ async function portIsFree(port: number): Promise<boolean> {
   }
 }
 
-async function startFake(name: keyof typeof fakePorts, exportName: string): Promise<FakeServer | null> {
-  const mod = await importOptional(`test/fakes/${name}/index.ts`);
-  const start = mod?.[exportName];
-  if (typeof start !== 'function') {
-    logger.warn(`fake ${name} is not available (test/fakes/${name}/index.ts → ${exportName}); skipping it`);
-    return null;
-  }
-  const wanted = fakePorts[name];
-  const options = (await portIsFree(wanted)) ? { port: wanted } : {};
-  const fake: unknown = await (start as StartFake)(options);
-  if (!isFakeServer(fake)) throw new Error(`${exportName}() did not return { url, close() }`);
-  stoppers.push({ name: `fake ${name}`, stop: () => fake.close() });
+interface FakeServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function startFake<F extends FakeServer>(name: string, wanted: number, start: (options: { port?: number }) => Promise<F>): Promise<F> {
+  const fake = await start((await portIsFree(wanted)) ? { port: wanted } : {});
+  serviceStoppers.push({ name: `fake ${name}`, stop: () => fake.close() });
   logger.info(`fake ${name} listening`, { url: fake.url });
   return fake;
 }
 
-// ---------------------------------------------------------------------------------------------------------
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
+}
+
+/** The first line of postmaster.pid: the postmaster's pid. */
+function readPostmasterPid(pidFile: string): number | null {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -177,33 +224,40 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
-async function startPostgres(): Promise<void> {
+async function startPostgres(): Promise<string> {
   if (given('DATABASE_URL')) {
     logger.info('using DATABASE_URL');
-    return;
+    return 'DATABASE_URL';
   }
   const dir = join(dataDir, 'postgres');
-  logger.info('starting embedded PostgreSQL', { dir, port: embeddedPostgresPort });
+  const port = ports.START_POSTGRES_PORT;
+  logger.info('starting embedded PostgreSQL', { dir, port });
   let server: PostgresServer;
   try {
-    server = await startEmbeddedPostgres(dir, embeddedPostgresPort);
+    server = await startEmbeddedPostgres(dir, port);
   } catch (err) {
     throw new Error(
-      `Could not start the embedded PostgreSQL on port ${embeddedPostgresPort} (is another npm start running?). ` +
-        'Set DATABASE_URL to use another server.',
+      `Could not start the embedded PostgreSQL on port ${port} (is another npm start running?). ` +
+        'Set DATABASE_URL to use another server, or START_POSTGRES_PORT for another port.',
       { cause: err },
     );
   }
   // A terminal's Ctrl-C reaches postgres directly (same process group) and it shuts down on its own; the
   // package's stop() then waits for an exit that already happened. postmaster.pid goes away either way.
   const pidFile = join(dir, 'postmaster.pid');
-  stoppers.push({
+  const postmasterPid = readPostmasterPid(pidFile);
+  serviceStoppers.push({
     name: 'postgres',
-    stop: () => Promise.race([server.stop(), until(() => !existsSync(pidFile), 15_000)]),
+    stop: async (ms) => {
+      await Promise.race([server.stop(), until(() => !existsSync(pidFile), ms)]);
+      // Still up at the deadline (a busy machine): postgres' backends follow their postmaster down.
+      if (existsSync(pidFile) && postmasterPid) killQuietly(postmasterPid);
+    },
   });
   takeOverSignals();
   await ensureDatabase(server.adminUrl, 'intellisend');
   overrides.DATABASE_URL = server.adminUrl.replace(/\/postgres$/, '/intellisend');
+  return `embedded, 127.0.0.1:${port}, data in ${shown(dir)}`;
 }
 
 async function startTemporal(): Promise<string> {
@@ -211,31 +265,44 @@ async function startTemporal(): Promise<string> {
     logger.info('using TEMPORAL_ADDRESS', { address: env.TEMPORAL_ADDRESS });
     return env.TEMPORAL_UI_URL;
   }
-  if (!(await portIsFree(temporalPort))) {
-    logger.warn(
-      `something already listens on ${temporalPort}: using it as Temporal (a dev server left from an earlier run?). ` +
-        'Set TEMPORAL_ADDRESS to choose explicitly.',
-    );
-    overrides.TEMPORAL_ADDRESS = `127.0.0.1:${temporalPort}`;
+  const port = ports.START_TEMPORAL_PORT;
+  if (!(await portIsFree(port))) {
+    logger.warn(`something already listens on ${port}: using it as Temporal (a dev server left from an earlier run?)`);
+    say(`  Temporal: something already listens on ${port}; using it (set TEMPORAL_ADDRESS to choose explicitly).`);
+    overrides.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     return env.TEMPORAL_UI_URL;
   }
-  logger.info('starting the Temporal dev server', { port: temporalPort, uiPort: temporalUiPort });
-  const server: TemporalDevServer = await startTemporalDevServer({
+  logger.info('starting the Temporal dev server', { port, uiPort: ports.START_TEMPORAL_UI_PORT });
+  const server = await startTemporalDevServer({
     dbFile: join(dataDir, 'temporal.db'),
-    port: temporalPort,
-    uiPort: temporalUiPort,
+    port,
+    uiPort: ports.START_TEMPORAL_UI_PORT,
+    nice: ports.START_BACKGROUND_NICE,
+    ownProcessGroup: true,
+    log: (text) => writeSync(logFd, text),
   });
-  stoppers.push({ name: 'temporal', stop: () => server.stop() });
+  serviceStoppers.push({ name: 'temporal', stop: (ms) => server.stop(ms) });
   overrides.TEMPORAL_ADDRESS = server.address;
   const uiUrl = server.uiUrl ?? env.TEMPORAL_UI_URL;
   overrides.TEMPORAL_UI_URL = uiUrl;
   return uiUrl;
 }
 
-async function migrateAndSeed(
-  composed: Env,
-  fakes: Record<string, FakeServer | null>,
-): Promise<DemoSeedResult | null> {
+/** Builds the web app when web/build is missing or older than web/ (an mtime scan), in a child process. */
+async function ensureWebBuild(): Promise<string> {
+  const outDir = env.WEB_BUILD_DIR ?? defaultWebBuildDir;
+  const staleness = webBuildStaleness(outDir);
+  if (!staleness) return `built from web/ (${shown(outDir)}, up to date)`;
+  say(`  Building the web app: ${shown(outDir)} is ${staleness === 'missing' ? 'missing' : 'older than web/'} (vite build, a minute or two)…`);
+  const started = Date.now();
+  webBuild = buildWeb(outDir, (chunk) => writeSync(logFd, chunk));
+  await webBuild.done;
+  webBuild = null;
+  say(`  Built the web app in ${Math.round((Date.now() - started) / 1000)} s.`);
+  return `built from web/ into ${shown(outDir)}, rebuilt by npm start when web/ changes`;
+}
+
+async function migrateAndSeed(composed: Env, fakes: Parameters<typeof seedDemoTenant>[0]['fakes']): Promise<DemoSeedResult> {
   if (!composed.DATABASE_URL) throw new Error('no DATABASE_URL');
   const { createDatabase } = await import('../db/connection.ts');
   const { migrate } = await import('../db/migrate.ts');
@@ -243,43 +310,40 @@ async function migrateAndSeed(
   try {
     const applied = await migrate(db.sequelize);
     logger.info('migrations applied', { count: applied.length });
-    const mod = await importOptional('scripts/demo-seed.ts');
-    const seed = mod?.seedDemoTenant;
-    if (typeof seed !== 'function') {
-      logger.warn('scripts/demo-seed.ts (seedDemoTenant) is not available yet: no demo tenant');
-      return null;
-    }
-    const result: unknown = await seed({ db, box: new SecretBox(composed.ENCRYPTION_KEY), env: composed, fakes });
-    return readSeedResult(result);
+    return await seedDemoTenant({ db, box: new SecretBox(composed.ENCRYPTION_KEY), env: composed, ...(fakes ? { fakes } : {}) });
   } finally {
     await db.sequelize.close();
   }
 }
 
-function readSeedResult(v: unknown): DemoSeedResult | null {
-  if (typeof v !== 'object' || v === null) return null;
-  const o = v as Record<string, unknown>;
-  const pick = (...keys: string[]) => {
-    for (const k of keys) if (typeof o[k] === 'string') return o[k];
-    return undefined;
-  };
-  const email = pick('email', 'adminEmail');
-  const password = pick('password', 'adminPassword');
-  const phoneNumber = pick('phoneNumber', 'phone', 'number');
-  if (!email || !password || !phoneNumber) {
-    logger.warn('the demo seed did not return { email, password, phoneNumber }');
-    return null;
+async function sendDemo(composed: Env, seed: DemoSeedResult, apiUrl: string): Promise<void> {
+  if (!composed.DATABASE_URL) return;
+  const { createDatabase } = await import('../db/connection.ts');
+  const db = createDatabase(composed.DATABASE_URL, { poolMax: 4 });
+  try {
+    const [{ count } = { count: '0' }] = await db.sequelize.query<{ count: string }>(
+      'SELECT count(*) FROM conversations WHERE tenant_id = :tenantId',
+      { replacements: { tenantId: seed.tenantId }, type: QueryTypes.SELECT },
+    );
+    if (Number(count) >= demoConversations.length) return;
+    say(`  Sending the demo's ${demoConversations.length} conversations through the webhook, the workflow and the fakes (first start only)…`);
+    const started = Date.now();
+    const result = await sendDemoConversations({ db, apiUrl, publicBaseUrl: composed.PUBLIC_BASE_URL, seed, stopped: () => shuttingDown });
+    logger.info('demo conversations sent', { ...result });
+    if (!shuttingDown) say(`  Sent ${result.sent} demo conversations in ${Math.round((Date.now() - started) / 1000)} s.`);
+  } finally {
+    await db.sequelize.close();
   }
-  return { email, password, phoneNumber };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Children: `node api/main.ts` and `node worker.ts`, each in its own process group so a terminal's Ctrl-C
-// reaches them once, through us.
+// reaches them once, through us; their output goes straight to the log file.
 const children = new Set<ChildProcess>();
 
 function killChildrenNow(): void {
-  for (const child of children) if (child.exitCode === null && child.pid) {
+  for (const child of children) {
+    if (child.exitCode !== null || !child.pid) continue;
     try {
       process.kill(-child.pid, 'SIGKILL');
     } catch {
@@ -289,20 +353,19 @@ function killChildrenNow(): void {
 }
 process.on('exit', killChildrenNow);
 
-function supervise(name: string, script: string, childEnv: Record<string, string | undefined>, log: Logger): void {
+function supervise(name: string, script: string, childEnv: Record<string, string | undefined>, nice: number): void {
   if (shuttingDown) return;
   let failures = 0;
   let current: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
+  const log = logger.child({ child: name });
 
   const launch = () => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, [join(projectRoot, script)], {
-      cwd: projectRoot,
-      env: childEnv,
-      stdio: 'inherit',
-      detached: true,
-    });
+    const command = [process.execPath, join(projectRoot, script)];
+    // `nice` execs node in place (same pid), so every thread the process starts runs at that priority.
+    const [file, ...args] = nice > 0 ? ['nice', '-n', String(nice), ...command] : command;
+    const child = spawn(file ?? process.execPath, args, { cwd: projectRoot, env: childEnv, stdio: ['ignore', logFd, logFd], detached: true });
     current = child;
     children.add(child);
     exited = new Promise((resolve) => {
@@ -313,6 +376,7 @@ function supervise(name: string, script: string, childEnv: Record<string, string
         failures = Date.now() - startedAt > 30_000 ? 1 : failures + 1;
         const delay = Math.min(30_000, 500 * 2 ** failures);
         log.error(`${name} exited; restarting`, { code, signal, inMs: delay });
+        say(`${name} exited (${signal ?? `code ${code}`}); restarting in ${Math.round(delay / 1000)} s. See ${shownLogFile}.`);
         setTimeout(() => {
           if (!shuttingDown) launch();
         }, delay);
@@ -322,15 +386,17 @@ function supervise(name: string, script: string, childEnv: Record<string, string
   };
 
   launch();
-  stoppers.push({
+  childStoppers.push({
     name,
-    stop: async () => {
+    stop: async (ms) => {
       const child = current;
       if (!child || child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+      const pid = child.pid;
       child.kill('SIGTERM');
       const timer = setTimeout(() => {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      }, 10_000);
+        logger.warn(`${name} did not stop within ${ms} ms; killing it`);
+        killQuietly(-pid);
+      }, ms);
       await exited;
       clearTimeout(timer);
     },
@@ -346,9 +412,34 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
     } catch {
       // not up yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return false;
+}
+
+/**
+ * Whether a worker polls the task queue: the banner waits for it (on a restart the API is up long before
+ * the worker has bundled its workflows), so a message texted right after it is filed right away.
+ */
+async function waitForWorker(composed: Env, timeoutMs: number): Promise<boolean> {
+  const { Connection } = await import('@temporalio/client');
+  const connection = await Connection.connect({ address: composed.TEMPORAL_ADDRESS });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !shuttingDown) {
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace: composed.TEMPORAL_NAMESPACE,
+        taskQueue: { name: composed.TEMPORAL_TASK_QUEUE },
+        // TASK_QUEUE_TYPE_WORKFLOW
+        taskQueueType: 1,
+      });
+      if ((pollers ?? []).length > 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return false;
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Rules above and below only: no side borders, so every line can be copied as it is. */
@@ -357,71 +448,93 @@ function banner(lines: string[]): string {
   return [rule, ...lines, rule].join('\n');
 }
 
+const portOf = (url: string) => new URL(url).port;
+
 // ---------------------------------------------------------------------------------------------------------
 async function main(): Promise<void> {
-  // Side by side; both settle before a failure is thrown, so shutdown() knows of everything that did start.
-  const [postgres, temporal] = await Promise.allSettled([startPostgres(), startTemporal()]);
-  if (postgres.status === 'rejected') throw postgres.reason;
-  if (temporal.status === 'rejected') throw temporal.reason;
+  say(`Starting IntelliSend (logs: ${shownLogFile})…`);
+  // Side by side; all settle before a failure is thrown, so shutdown() knows of everything that did start.
+  const [postgres, temporal, web] = await Promise.allSettled([startPostgres(), startTemporal(), ensureWebBuild()]);
   takeOverSignals();
+  for (const step of [postgres, temporal, web]) if (step.status === 'rejected') throw step.reason;
+  if (postgres.status !== 'fulfilled' || temporal.status !== 'fulfilled' || web.status !== 'fulfilled' || shuttingDown) return;
   const temporalUiUrl = temporal.value;
 
-  if (shuttingDown) return;
-
-  const fakes: Record<string, FakeServer | null> = { openai: null, twilio: null, servicetitan: null };
-  if (!given('OPENAI_API_KEY')) {
-    fakes.openai = await startFake('openai', 'startFakeOpenAI');
-    if (fakes.openai) {
-      overrides.OPENAI_BASE_URL = fakes.openai.url;
-      overrides.OPENAI_API_KEY = 'fake-openai-key';
-    }
+  const fakes = {
+    openai: given('OPENAI_API_KEY') ? null : await startFake('openai', ports.START_FAKE_OPENAI_PORT, startFakeOpenAI),
+    twilio: given('TWILIO_API_BASE_URL') ? null : await startFake('twilio', ports.START_FAKE_TWILIO_PORT, startFakeTwilio),
+    servicetitan: await startFake('servicetitan', ports.START_FAKE_SERVICETITAN_PORT, startFakeServiceTitan),
+  };
+  if (fakes.openai) {
+    overrides.OPENAI_BASE_URL = fakes.openai.url;
+    overrides.OPENAI_API_KEY = 'fake-openai-key';
   }
-  if (!given('TWILIO_API_BASE_URL')) {
-    fakes.twilio = await startFake('twilio', 'startFakeTwilio');
-    if (fakes.twilio) overrides.TWILIO_API_BASE_URL = fakes.twilio.url;
-  }
-  fakes.servicetitan = await startFake('servicetitan', 'startFakeServiceTitan');
+  if (fakes.twilio) overrides.TWILIO_API_BASE_URL = fakes.twilio.url;
 
   const composed = loadEnv({ ...inherited, ...overrides });
   // The development keys are handed over explicitly so every process (and the web bundle's own copy of
   // config/env.ts) uses the same ones without looking for .data/ itself.
-  const childEnv = { ...inherited, ...overrides, ENCRYPTION_KEY: composed.ENCRYPTION_KEY, SESSION_SECRET: composed.SESSION_SECRET };
+  const childEnv = {
+    ...startWorkerLimits,
+    ...inherited,
+    ...overrides,
+    ENCRYPTION_KEY: composed.ENCRYPTION_KEY,
+    SESSION_SECRET: composed.SESSION_SECRET,
+  };
   // So `npm run cli -- …` and `npm run worker` in another shell find the embedded services.
   writeLocalServices({ DATABASE_URL: composed.DATABASE_URL, TEMPORAL_ADDRESS: composed.TEMPORAL_ADDRESS });
-  const demo = await migrateAndSeed(composed, fakes);
+  const demo = await migrateAndSeed(composed, { ...fakes, twilio: fakes.twilio });
   takeOverSignals();
   if (shuttingDown) return;
 
-  supervise('api', 'api/main.ts', childEnv, logger.child({ child: 'api' }));
-  supervise('worker', 'worker.ts', childEnv, logger.child({ child: 'worker' }));
+  supervise('api', 'api/main.ts', childEnv, 0);
+  supervise('worker', 'worker.ts', childEnv, ports.START_BACKGROUND_NICE);
 
   const appUrl = `http://localhost:${composed.PORT}`;
-  const healthy = await waitForHealth(appUrl, 90_000);
+  const [healthy, polling] = await Promise.all([waitForHealth(appUrl, 90_000), waitForWorker(composed, 90_000).catch(() => false)]);
   if (shuttingDown) return;
-  if (!healthy) logger.warn('the API did not report healthy within 90 s; see the log above', { url: appUrl });
+  if (!polling) say(`  The worker did not start polling Temporal within 90 s; see ${shownLogFile}.`);
+  if (!healthy) say(`  The API did not report healthy within 90 s; see ${shownLogFile}.`);
+  else {
+    // The demo is a convenience: when it cannot be sent in full, the product still runs (the reason is logged).
+    await sendDemo(composed, demo, appUrl).catch((err: unknown) => {
+      logger.warn('the demo conversations could not all be sent', { error: err });
+      say(`  The demo conversations could not all be sent (${err instanceof Error ? err.message : String(err)}); see ${shownLogFile}.`);
+    });
+  }
+  if (shuttingDown) return;
 
-  // The CLI runs in another shell: it needs the database this launcher made up, and the app's URL.
+  // The CLI runs in another shell: it needs what this launcher made up (the data dir, the app's URL).
   const cliEnv = [
+    given('INTELLISEND_DATA_DIR') ? `INTELLISEND_DATA_DIR=${dataDir}` : '',
     composed.PUBLIC_BASE_URL !== 'http://localhost:3000' ? `PUBLIC_BASE_URL=${composed.PUBLIC_BASE_URL}` : '',
   ]
     .filter(Boolean)
     .map((v) => `${v} `)
     .join('');
+  const fakeList = [
+    fakes.openai && `OpenAI :${portOf(fakes.openai.url)}`,
+    fakes.twilio && `Twilio :${portOf(fakes.twilio.url)}`,
+    `ServiceTitan :${portOf(fakes.servicetitan.url)}`,
+  ].filter(Boolean);
   const lines = [
     'IntelliSend is running',
     '',
     `App:          ${appUrl}`,
-    demo ? `Demo login:   ${demo.email} / ${demo.password}` : 'Demo login:   (no demo tenant: see the warnings above)',
-    `Temporal UI:  ${temporalUiUrl}`,
-    `PostgreSQL:   ${given('DATABASE_URL') ? 'DATABASE_URL' : `embedded, 127.0.0.1:${embeddedPostgresPort}, data in .data/postgres`}`,
-    `Fakes:        ${Object.entries(fakes).filter(([, f]) => f).map(([n, f]) => `${n} ${f?.url}`).join(', ') || 'none'}`,
+    `Web app:      ${web.value}`,
+    `Admin login:  ${demo.adminEmail} / ${demo.adminPassword}`,
+    `CSR login:    ${demo.csrEmail} / ${demo.csrPassword}`,
+    `Temporal UI:  ${temporalUiUrl}   (try the query BookingStatus="retrying" or BookingStatus="failed")`,
+    `PostgreSQL:   ${postgres.value}`,
+    `Fakes:        ${fakeList.join(' · ')} on 127.0.0.1`,
+    `Logs:         ${shownLogFile}   (API, worker, Temporal; tail -f to follow)`,
     '',
     'Text the demo number as a customer:',
-    `  ${cliEnv}npm run cli -- simulate:inbound --to ${demo?.phoneNumber ?? '<the tenant number>'} --from ${demoCustomerPhone} --body "My AC stopped working"`,
+    `  ${cliEnv}npm run cli -- simulate:inbound --to ${demo.phoneNumber} --from ${demoCustomerPhone(99)} --body "My AC stopped working"`,
     '',
     'Ctrl-C stops everything.',
   ];
-  process.stdout.write(`\n${banner(lines)}\n\n`);
+  say(`\n${banner(lines)}\n`);
 }
 
 const running = main();
@@ -431,5 +544,9 @@ startupSettled = running.then(
 );
 running.catch(async (err: unknown) => {
   logger.error('npm start failed', { error: err });
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  const message = `${err instanceof Error ? err.message : String(err)}${cause}`;
+  process.stderr.write(`\nnpm start failed: ${message}\nSee ${shownLogFile} for details.\n`);
   await shutdown(1);
 });
+

@@ -1,5 +1,5 @@
 // Starts the real Temporal dev server (the CLI built by install-temporal.sh) for npm start, tests and benchmarks.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
@@ -18,7 +18,8 @@ export interface TemporalDevServer {
   address: string;
   uiUrl: string | null;
   process: ChildProcess;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 5 s); resolves when it has exited. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface TemporalDevServerOptions {
@@ -27,6 +28,10 @@ export interface TemporalDevServerOptions {
   port?: number;
   uiPort?: number | null;
   log?: (line: string) => void;
+  /** Run it at this nice (npm start: below the API, as the benchmark does). */
+  nice?: number;
+  /** Its own process group, so a terminal's Ctrl-C reaches only the launcher, which stops it in order. */
+  ownProcessGroup?: boolean;
 }
 
 export function ensureTemporalCli(): string {
@@ -91,7 +96,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   if (uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
 
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnOptions: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownProcessGroup === true };
+  // `nice` execs the server in place: same pid, every thread it starts inherits the priority.
+  const child = opts.nice ? spawn('nice', ['-n', String(opts.nice), bin, ...args], spawnOptions) : spawn(bin, args, spawnOptions);
   const log = opts.log ?? (() => {});
   child.stdout?.on('data', (d: Buffer) => log(d.toString()));
   child.stderr?.on('data', (d: Buffer) => log(d.toString()));
@@ -106,10 +113,10 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     address: `127.0.0.1:${port}`,
     uiUrl: uiPort === null ? null : `http://localhost:${uiPort}`,
     process: child,
-    async stop() {
+    async stop(graceMs = 5_000) {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },

@@ -1,6 +1,6 @@
 // Fixing the ServiceTitan configuration retries the bookings that failed because of it — through the
 // real API, worker, Temporal and the fake ServiceTitan.
-import type { BookingHealthView } from '../../contract/settings.ts';
+import type { BookingHealthView, RetryFailedBookingsView } from '../../contract/settings.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, uniquePhone } from '../../test/support/factories.ts';
 import { capturedLogLines, startPipeline, waitFor, type Pipeline } from '../../test/support/pipeline.ts';
@@ -76,14 +76,45 @@ describe('retrying failed bookings', () => {
     const failed = await Promise.all(customers.map((c) => failedBookingFor(c, 'Need a quote for a new water heater please')));
     p.fakes.serviceTitan.setBookingsFailWith(null);
 
-    const res = await admin.post<{ retried: number }>(`/api/tenants/${p.tenant.id}/bookings/retry-failed`);
+    const res = await admin.post<RetryFailedBookingsView>(`/api/tenants/${p.tenant.id}/bookings/retry-failed`);
     expect(res.status).toBe(200);
-    expect(res.body.retried).toBe(2);
+    expect(res.body).toMatchObject({ retried: 2, booked: 2, failedAgain: 0 });
     for (const conversation of failed) {
       await waitFor(async () => bookingsOf(conversation.id).length === 1, { timeoutMs: 45_000, what: 'a booking after retry' });
     }
     const again = await admin.post<{ retried: number }>(`/api/tenants/${p.tenant.id}/bookings/retry-failed`);
     expect(again.body.retried).toBe(0);
+  });
+
+  it('"Retry failed bookings" answers with what became of each: created, or refused again and why', async () => {
+    const fixedMeanwhile = uniquePhone();
+    const stillBroken = uniquePhone();
+    const invalidPhone = 'The phone number is not a valid US phone number.';
+    p.fakes.serviceTitan.failBookingsFor(fixedMeanwhile, { status: 400, errors: { bookingProvider: ['The booking provider IntelliSend is inactive.'] }, times: 1 });
+    p.fakes.serviceTitan.failBookingsFor(stillBroken, { status: 400, errors: { 'contacts[0].value': [invalidPhone] } });
+    const [fixed, broken] = await Promise.all([
+      failedBookingFor(fixedMeanwhile, 'The AC is blowing warm air again, can you send someone?'),
+      failedBookingFor(stillBroken, 'Kitchen faucet is dripping nonstop'),
+    ]);
+    if (!fixed || !broken) throw new Error('no failed bookings');
+
+    const res = await admin.post<RetryFailedBookingsView>(`/api/tenants/${p.tenant.id}/bookings/retry-failed`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ retried: 2, booked: 1, failedAgain: 1, stillTrying: 0, notReached: 0 });
+    const byId = new Map(res.body.bookings.map((b) => [b.conversationId, b]));
+    expect(byId.get(fixed.id)).toMatchObject({ status: 'created', settled: true });
+    expect(byId.get(broken.id)).toMatchObject({ status: 'failed', settled: true, attempts: broken.bookingAttempts + 1 });
+    expect(byId.get(broken.id)?.lastError).toContain(invalidPhone);
+    expect(bookingsOf(fixed.id)).toHaveLength(1);
+    expect(bookingsOf(broken.id)).toHaveLength(0);
+
+    // Booking health says the same the moment the button has answered: the new attempt and its error.
+    const health = await admin.get<BookingHealthView>(`/api/tenants/${p.tenant.id}/booking-health`);
+    const problems = new Map(health.body.problems.map((x) => [x.conversationId, x]));
+    expect(problems.get(broken.id)).toMatchObject({ status: 'failed', attempts: broken.bookingAttempts + 1 });
+    expect(problems.get(broken.id)?.lastError).toContain(invalidPhone);
+    expect(problems.has(fixed.id)).toBe(false);
+    p.fakes.serviceTitan.failBookingsFor(stillBroken, null);
   });
 
   it('never writes a typed or saved secret to the logs', async () => {

@@ -5,7 +5,7 @@ import { registerSecret } from '../../logging/logger.ts';
 import { parseOrThrow } from '../conversations/validate.ts';
 import { TooManyRequestsError, ValidationError } from '../errors.ts';
 import { authorizeSettings } from '../settings/access.ts';
-import { retryFailedBookings, retryFailedBookingsOrThrow, type RetryDeps } from '../settings/retry-failed-bookings.ts';
+import { defaultOutcomeWaitMs, retryFailedBookings, retryFailedBookingsOrThrow, type RetryDeps } from '../settings/retry-failed-bookings.ts';
 import { getServiceTitanConfig, saveServiceTitanConfig } from '../settings/servicetitan-config.ts';
 import { testServiceTitanConnection, type ConnectionDeps } from '../settings/servicetitan-connection.ts';
 import { resolveServiceTitanDraft, serviceTitanSaveSchema, serviceTitanTestSchema } from '../settings/servicetitan-fields.ts';
@@ -37,7 +37,7 @@ export function serviceTitanSettingsRoutes(deps: SettingsRoutesDeps): Router {
     const { config, enabledAndComplete } = await saveServiceTitanConfig({ ...connection, db, box }, tenantId, draft);
     logger.info('servicetitan settings saved', { tenantId, userId: user.id, enabled: config.enabled });
     // Bookings that failed for a configuration reason get another try with the fixed configuration.
-    const retried = enabledAndComplete ? await retryFailedBookings(retry, tenantId, `ServiceTitan settings saved by ${user.email}`) : { retried: 0, notReached: 0 };
+    const retried = enabledAndComplete ? await retryFailedBookings(retry, tenantId, `ServiceTitan settings saved by ${user.email}`) : { retried: 0 };
     res.json({ config, retriedBookings: retried.retried });
   });
 
@@ -62,8 +62,8 @@ export function serviceTitanSettingsRoutes(deps: SettingsRoutesDeps): Router {
 
   router.post('/api/tenants/:tenantId/bookings/retry-failed', async (req, res) => {
     const { tenantId, user } = authorizeSettings(req);
-    const { retried } = await retryFailedBookingsOrThrow(retry, tenantId, `Retry failed bookings pressed by ${user.email}`);
-    res.json({ retried });
+    // Answers once every retried booking's try has ended, or after a few seconds with those still going.
+    res.json(await retryFailedBookingsOrThrow(retry, tenantId, `Retry failed bookings pressed by ${user.email}`, { waitMs: defaultOutcomeWaitMs }));
   });
 
   return router;

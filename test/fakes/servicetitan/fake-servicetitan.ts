@@ -61,6 +61,27 @@ function faultReply(kind: '500' | '503' | '429', retryAfterSeconds: number): Rep
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How booking creates for one customer fail (see failBookingsFor). */
+export interface CustomerBookingFailure {
+  /** 400/409/422 answer ServiceTitan's validation body with `errors`; 429/503 carry Retry-After. */
+  status: number;
+  errors?: Record<string, string[]>;
+  retryAfterSeconds?: number;
+  /** Fail this many creates, then accept them (default: every one). */
+  times?: number;
+}
+
+/** The last 10 digits: ServiceTitan stores national numbers, the tests speak E.164. */
+const phoneKey = (phone: string) => phone.replace(/\D/g, '').slice(-10);
+
+function customerFailureReply(failure: CustomerBookingFailure): Reply {
+  const retryAfter = { 'retry-after': String(failure.retryAfterSeconds ?? 1) };
+  if (failure.status === 429) return problem(429, 'Too Many Requests', {}, retryAfter);
+  if (failure.status === 503) return problem(503, 'Service Unavailable', {}, retryAfter);
+  if (failure.status >= 500) return problem(failure.status, 'An unexpected error occurred.');
+  return problem(failure.status, 'One or more validation errors occurred.', failure.errors ?? { summary: ['The booking was rejected.'] });
+}
+
 export class FakeServiceTitan {
   readonly state = new FakeServiceTitanState();
   readonly faults = new FaultInjector();
@@ -71,6 +92,7 @@ export class FakeServiceTitan {
   readonly #server: Server;
   readonly #schemas = serviceTitanSchemas();
   #bookingsFailure: Reply | undefined;
+  readonly #customerFailures = new Map<string, CustomerBookingFailure>();
 
   constructor(options: FakeServiceTitanOptions = {}) {
     this.appKey = options.appKey ?? 'fake-st-app-key-0001';
@@ -168,6 +190,39 @@ export class FakeServiceTitan {
         : json(body, status);
   }
 
+  /**
+   * Booking creates whose contacts carry this phone number fail as described (null: accepted again), so
+   * one customer's booking can keep retrying or fail while everyone else's is created (the demo, tests).
+   */
+  failBookingsFor(phone: string, failure: CustomerBookingFailure | null): void {
+    if (failure === null) this.#customerFailures.delete(phoneKey(phone));
+    else this.#customerFailures.set(phoneKey(phone), { ...failure });
+  }
+
+  /** The failure for this create's customer, if one is set; counts down `times`. */
+  #customerFailure(bodyText: string): Reply | undefined {
+    if (this.#customerFailures.size === 0) return undefined;
+    let contacts: unknown;
+    try {
+      contacts = (JSON.parse(bodyText) as { contacts?: unknown }).contacts;
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(contacts)) return undefined;
+    for (const contact of contacts as Array<{ value?: unknown }>) {
+      if (typeof contact?.value !== 'string') continue;
+      const key = phoneKey(contact.value);
+      const failure = this.#customerFailures.get(key);
+      if (!failure) continue;
+      if (failure.times !== undefined) {
+        if (failure.times <= 0) continue;
+        failure.times -= 1;
+      }
+      return customerFailureReply(failure);
+    }
+    return undefined;
+  }
+
   /** Makes every issued token expired, as if 900 s had passed. */
   expireTokens(): void {
     for (const token of this.state.tokens.values()) token.expiresAt = 0;
@@ -179,6 +234,7 @@ export class FakeServiceTitan {
     this.faults.clear();
     this.latencyMs = 0;
     this.#bookingsFailure = undefined;
+    this.#customerFailures.clear();
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -226,7 +282,7 @@ export class FakeServiceTitan {
                 params: route.pattern.exec(rest)?.groups ?? {},
                 query: url.searchParams,
                 bodyText,
-                bookingsFailure: this.#bookingsFailure,
+                bookingsFailure: (route.isCreate ? this.#customerFailure(bodyText) : undefined) ?? this.#bookingsFailure,
                 schemas: this.#schemas,
               })
             : auth.reply;

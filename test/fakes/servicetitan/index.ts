@@ -1,5 +1,5 @@
 // The fake ServiceTitan's public surface for tests, benchmarks and the demo.
-export { FakeServiceTitan, startFakeServiceTitan, type FakeServiceTitanOptions } from './fake-servicetitan.ts';
+export { FakeServiceTitan, startFakeServiceTitan, type CustomerBookingFailure, type FakeServiceTitanOptions } from './fake-servicetitan.ts';
 export { FaultInjector, type FaultKind, type FaultScope, type FaultSettings } from './faults.ts';
 export { demoServiceTitanTenant } from './demo-tenant.ts';
 export { serviceTitanSchemas } from './openapi-schemas.ts';

@@ -4,6 +4,7 @@
 export type {
   BookingHealthView as BookingHealth,
   BookingProblem,
+  RetryFailedBookingsView as RetryFailedBookings,
   ServiceTitanConfigView as ServiceTitanConfig,
   ServiceTitanEnvironment,
   TwilioNumberView as TwilioNumber,

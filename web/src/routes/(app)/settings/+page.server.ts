@@ -1,5 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
-import type { BookingHealth, FieldErrors, ServiceTitanConfig, TenantUser, TwilioSettings } from '#lib/settings/settings-types.ts';
+import type { BookingHealth, FieldErrors, RetryFailedBookings, ServiceTitanConfig, TenantUser, TwilioSettings } from '#lib/settings/settings-types.ts';
 import { ApiError, apiLoad, apiRequest } from '#lib/server/api.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -113,8 +113,8 @@ export const actions: Actions = {
   retryFailed: async ({ fetch, locals }) => {
     const base = tenantBase(locals);
     try {
-      const { retried } = await apiRequest<{ retried: number }>(fetch, `${base}/bookings/retry-failed`, { method: 'POST' });
-      return { action: 'retry' as const, retried };
+      const outcome = await apiRequest<RetryFailedBookings>(fetch, `${base}/bookings/retry-failed`, { method: 'POST' });
+      return { action: 'retry' as const, outcome };
     } catch (err) {
       const { status, error: message } = refusal(err, 'The bookings could not be retried. Try again.');
       return fail(status, { action: 'retry' as const, error: message });
