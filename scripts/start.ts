@@ -42,7 +42,8 @@ interface DemoSeedResult {
 // Environment. loadEnv() stays the one place that parses configuration; the launcher only checks which
 // variables the operator gave (so an explicit value is never replaced by an embedded service or a fake),
 // and hands its children the composed environment, which each reads through loadEnv().
-const inherited: Record<string, string | undefined> = { ...process.env };
+// `npm start` is development unless the operator says otherwise (NODE_ENV unset means production elsewhere).
+const inherited: Record<string, string | undefined> = { NODE_ENV: 'development', ...process.env };
 const given = (name: string): boolean => (inherited[name] ?? '') !== '';
 
 let env: Env;

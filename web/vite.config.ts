@@ -8,6 +8,26 @@ export default defineConfig({
     sveltekit({
       // Express (api/app.ts) mounts build/handler.js after the API routes: one process, one port.
       adapter: adapter({ out: 'build', precompress: false }),
+      // Kit sets this Content-Security-Policy on every page it renders, with a nonce for its own inline
+      // bootstrap script (hashes on prerendered pages). Express's helmet sets every other security header
+      // on pages but leaves CSP to Kit; JSON API answers get helmet's `default-src 'none'` (api/app.ts).
+      // The app loads only its own code, styles and images and talks only to its own origin (fetch and the
+      // EventSource of /api/events).
+      csp: {
+        mode: 'auto',
+        directives: {
+          'default-src': ['self'],
+          'script-src': ['self'],
+          'style-src': ['self'],
+          'img-src': ['self', 'data:'],
+          'font-src': ['self'],
+          'connect-src': ['self'],
+          'object-src': ['none'],
+          'base-uri': ['self'],
+          'form-action': ['self'],
+          'frame-ancestors': ['none'],
+        },
+      },
       csrf: {
         // adapter-node 6 cannot learn the public protocol at run time without extra environment, so
         // Kit's own origin check would reject every form post on plain http (dev, tests). The
