@@ -19,6 +19,10 @@ export default defineConfig({
           'default-src': ['self'],
           'script-src': ['self'],
           'style-src': ['self'],
+          // Exactly one inline style attribute: Kit's route announcer (<div id="svelte-announcer" style="position:
+          // absolute; …">, rendered by its root component; https://github.com/sveltejs/kit/issues/11993). Only a
+          // style attribute with that exact text applies; test/browser/csp.test.ts fails if Kit changes it.
+          'style-src-attr': ['unsafe-hashes', 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='],
           'img-src': ['self', 'data:'],
           'font-src': ['self'],
           'connect-src': ['self'],
