@@ -66,12 +66,19 @@ export function trustProxySetting(setting: TrustProxy): number | string[] {
   return ['loopback', ...setting];
 }
 
+/**
+ * Referrers go to our own origin only (no conversation URL leaks to another site). Not helmet's default
+ * `no-referrer`: under it Chrome sends `Origin: null` with a form post, and the web's cross-site check
+ * (hooks.server.ts) would refuse our own sign-out form.
+ */
+const referrerPolicy = { policy: 'same-origin' } as const;
 /** JSON and webhook answers are never a document: they may load nothing, run nothing, be framed nowhere. */
 const apiHeaders = helmet({
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  referrerPolicy,
 });
-/** Pages: every helmet header except CSP, which SvelteKit sets itself with its scripts' hashes (web/svelte.config.js). */
-const webHeaders = helmet({ contentSecurityPolicy: false });
+/** Pages: every helmet header except CSP, which SvelteKit sets itself with a nonce for its script (web/vite.config.ts). */
+const webHeaders = helmet({ contentSecurityPolicy: false, referrerPolicy });
 
 export function createApp(deps: AppDeps): App {
   const { env, db, box, logger } = deps;

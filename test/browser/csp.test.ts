@@ -51,6 +51,7 @@ async function expectKitPolicy(page: Page, path: string): Promise<void> {
   expect(policy).toContain("connect-src 'self'");
   expect(policy).toContain("frame-ancestors 'none'");
   expect(await response?.headerValue('x-content-type-options')).toBe('nosniff');
+  expect(await response?.headerValue('referrer-policy')).toBe('same-origin');
   await page.waitForLoadState('networkidle');
 }
 
@@ -80,6 +81,11 @@ describe('Content-Security-Policy', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Settings');
     await expect.poll(() => page.locator('#st-title').isVisible()).toBe(true);
     await screenshot(page, 'csp-settings-1280');
+
+    // Signing out is a plain form post that redirects (form-action 'self'); the Referrer-Policy still lets
+    // the browser send our Origin with it (the web refuses a form post without one).
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
 
     expect(violations).toEqual([]);
   });
