@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvError, loadEnv } from '../config/env.ts';
+import { freePort } from '../scripts/temporal-dev-server.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { runApiProcess, startChildApi, type ChildApi } from '../test/support/child-api.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
@@ -58,7 +59,7 @@ describe('production unless told otherwise', () => {
   });
 
   it('starts with them, signs in with a Secure cookie, sends security headers and logs the request as JSON', async () => {
-    const port = String(await (await import('../scripts/temporal-dev-server.ts')).freePort());
+    const port = String(await freePort());
     api = await startChildApi({
       ...secrets,
       PORT: port,
