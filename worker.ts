@@ -6,14 +6,16 @@ import { createClassifier } from './clients/openai/classifier.ts';
 import { installServiceTitanEgress, serviceTitanEgressFor } from './clients/servicetitan/egress.ts';
 import { ServiceTitanTokenCache } from './clients/servicetitan/token-cache.ts';
 import { createTwilioSender } from './clients/twilio/sender.ts';
-import { loadEnv, requireDatabaseUrl, type Env } from './config/env.ts';
+import { loadEnvOrExit, requireDatabaseUrl, secretsOf, type Env } from './config/env.ts';
 import { createDatabase } from './db/connection.ts';
-import { createLogger, type Logger } from './logging/logger.ts';
+import { createLogger, registerSecret, type Logger } from './logging/logger.ts';
+import { installTemporalRuntimeLogging } from './logging/temporal-runtime.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 export function createActivityDeps(env: Env, logger: Logger): ActivityDeps {
+  for (const secret of secretsOf(env)) registerSecret(secret);
   return {
     env,
     db: createDatabase(requireDatabaseUrl(env), { poolMax: 2 * env.WORKER_MAX_ACTIVITIES }),
@@ -80,8 +82,10 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
 }
 
 if (import.meta.main) {
-  const env = loadEnv();
+  const env = loadEnvOrExit();
   const logger = createLogger(env.LOG_LEVEL, { service: 'worker' });
+  // The SDK's own lines and workflow / activity logs go through the same logger (and its redaction).
+  installTemporalRuntimeLogging(logger, env.LOG_LEVEL);
   // The Temporal runtime shuts the worker down on SIGINT/SIGTERM; `running` then resolves.
   startWorker({ env, logger })
     .then(({ running }) => running)

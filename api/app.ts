@@ -4,14 +4,17 @@ import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import type { EgressGuard } from '../clients/egress/index.ts';
 import { serviceTitanEgressFor } from '../clients/servicetitan/egress.ts';
+import helmet from 'helmet';
 import { ServiceTitanTokenCache } from '../clients/servicetitan/index.ts';
-import type { Env } from '../config/env.ts';
+import { secretsOf, type Env, type TrustProxy } from '../config/env.ts';
 import type { Database } from '../db/connection.ts';
-import type { Logger } from '../logging/logger.ts';
+import { httpLogger } from '../logging/http-logger.ts';
+import { registerSecret, type Logger } from '../logging/logger.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { TestConnectionLimiter } from './settings/test-connection-limiter.ts';
 import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
+import { tenantIdOf } from './auth/request-auth.ts';
 import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
 import type { InboundRelay } from './inbound/inbound-relay.ts';
 import { OutboxRelay } from './inbound/outbox-relay.ts';
@@ -60,8 +63,34 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * Express `trust proxy`. Loopback is always trusted: our own SvelteKit handler calls the API over
+ * loopback and says who the person is in X-Forwarded-For (web/src/hooks.server.ts). TRUST_PROXY adds the
+ * proxies in front of us: a hop count, or their addresses/subnets.
+ */
+export function trustProxySetting(setting: TrustProxy): number | string[] {
+  if (setting === false) return ['loopback'];
+  if (typeof setting === 'number') return setting;
+  return ['loopback', ...setting];
+}
+
+/**
+ * Referrers go to our own origin only (no conversation URL leaks to another site). Not helmet's default
+ * `no-referrer`: under it Chrome sends `Origin: null` with a form post, and the web's cross-site check
+ * (hooks.server.ts) would refuse our own sign-out form.
+ */
+const referrerPolicy = { policy: 'same-origin' } as const;
+/** JSON and webhook answers are never a document: they may load nothing, run nothing, be framed nowhere. */
+const apiHeaders = helmet({
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  referrerPolicy,
+});
+/** Pages: every helmet header except CSP, which SvelteKit sets itself with a nonce for its script (web/vite.config.ts). */
+const webHeaders = helmet({ contentSecurityPolicy: false, referrerPolicy });
+
 export function createApp(deps: AppDeps): App {
   const { env, db, box, logger } = deps;
+  for (const secret of secretsOf(env)) registerSecret(secret);
   const ownsTemporal = !deps.temporal;
   const temporal =
     deps.temporal ??
@@ -75,7 +104,9 @@ export function createApp(deps: AppDeps): App {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxySetting(env.TRUST_PROXY));
+  app.use(httpLogger({ logger, tenantOf: tenantIdOf }));
+  app.use('/api', apiHeaders);
   app.use(twilioInboundRoutes({ publicBaseUrl: env.PUBLIC_BASE_URL, numbers, dispatcher, logger }));
   app.use(twilioStatusRoutes({ db, box, numbers, publicBaseUrl: env.PUBLIC_BASE_URL }));
   app.use(healthRoutes({ db, temporal }));
@@ -87,7 +118,7 @@ export function createApp(deps: AppDeps): App {
   const serviceTitanEgress = deps.serviceTitanEgress ?? serviceTitanEgressFor(env);
   const events = new ConversationEventsHub({ connection: pgConfigOf(db.sequelize.config), logger });
   app.use('/api', cookieParser(env.SESSION_SECRET));
-  app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter(), requireUser: signedIn, mutationGuard: guard }));
+  app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter({ db }), requireUser: signedIn, mutationGuard: guard }));
   app.use(conversationRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, requireUser: signedIn, mutationGuard: guard }));
   app.use(contactRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, requireUser: signedIn, mutationGuard: guard }));
   app.use(eventRoutes({ db, hub: events, requireUser: signedIn }));
@@ -107,7 +138,14 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use('/api', (_req, _res, next) => next(new NotFoundError('No such API route.')));
-  if (deps.web) app.use(deps.web);
+  if (deps.web) {
+    const web = deps.web;
+    app.use(webHeaders, (req, res, next) => {
+      // The address Express resolved (through the trusted proxies), for the web's own calls to the API.
+      req.headers['x-forwarded-for'] = req.ip;
+      web(req, res, next);
+    });
+  }
   app.use(errorHandler(logger));
 
   relay.start();

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { RequestHandler } from 'express';
-import { loadEnv, projectRoot, requireDatabaseUrl, type Env } from '../config/env.ts';
+import { loadEnvOrExit, projectRoot, requireDatabaseUrl, type Env } from '../config/env.ts';
 import { createDatabase } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
@@ -42,7 +42,7 @@ export async function startApi({ env, logger }: { env: Env; logger: Logger }) {
 }
 
 if (import.meta.main) {
-  const env = loadEnv();
+  const env = loadEnvOrExit();
   const logger = createLogger(env.LOG_LEVEL, { service: 'api' });
   const running = await startApi({ env, logger }).catch((err: unknown) => {
     logger.error('api failed to start', { error: err });

@@ -1,6 +1,7 @@
 // The one place that reads process.env. Everything else receives an `Env`.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -22,10 +23,45 @@ function validAllowedHosts(text: string): boolean {
   }
 }
 
+/** Express's own names for address ranges (https://expressjs.com/en/guide/behind-proxies.html). */
+const proxyRangeNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrSubnet(entry: string): boolean {
+  if (proxyRangeNames.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies in front of the API to believe about the client's address (Express `trust proxy`):
+ * off (the default: the socket's peer is the client), a number of hops, or addresses/subnets.
+ */
+export type TrustProxy = false | number | string[];
+
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): TrustProxy => {
+    if (v === '' || v === 'false' || v === '0') return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !isAddressOrSubnet(e));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `not a hop count or an address/subnet list: ${bad.join(', ')}` });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // Unset means production: a deployment that forgets it gets the strict checks, not development's leniency.
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   DATABASE_URL: z.string().url().optional(),
-  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('intellisend'),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
@@ -45,9 +81,11 @@ const schema = z.object({
   /** The worker's concurrency: activity slots (and as many local-activity slots), open workflow tasks. */
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).default(20),
   WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(100),
+  TRUST_PROXY: trustProxy.default(false),
 });
 
-export type Env = Omit<z.infer<typeof schema>, 'PUBLIC_BASE_URL' | 'ENCRYPTION_KEY' | 'SESSION_SECRET'> & {
+export type Env = Omit<z.infer<typeof schema>, 'TEMPORAL_ADDRESS' | 'PUBLIC_BASE_URL' | 'ENCRYPTION_KEY' | 'SESSION_SECRET'> & {
+  TEMPORAL_ADDRESS: string;
   PUBLIC_BASE_URL: string;
   ENCRYPTION_KEY: string;
   SESSION_SECRET: string;
@@ -84,12 +122,13 @@ function localServiceDefaults(): Record<string, string> {
 }
 
 /**
- * Reads and validates the environment. Called without arguments it reads process.env and, outside
- * production, falls back to the embedded services a running `npm start` recorded.
+ * Reads and validates the environment (NODE_ENV unset is production). Called without arguments it reads
+ * process.env and, in development and test, falls back to the embedded services a running `npm start` recorded.
  */
 export function loadEnv(source?: Record<string, string | undefined>): Env {
   const raw = source ?? process.env;
-  const fallback = source === undefined && raw.NODE_ENV !== 'production' ? localServiceDefaults() : {};
+  const production = (raw.NODE_ENV || 'production') === 'production';
+  const fallback = source === undefined && !production ? localServiceDefaults() : {};
   const cleaned = {
     ...fallback,
     ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')),
@@ -100,21 +139,74 @@ export function loadEnv(source?: Record<string, string | undefined>): Env {
     throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    const missing = productionProblems(e);
+    if (missing.length > 0) {
+      throw new EnvError(
+        `Refusing to start in production (NODE_ENV is ${raw.NODE_ENV ? 'production' : 'unset, which means production'}):\n` +
+          `${missing.map((m) => `  ${m}`).join('\n')}\n` +
+          'Set them, or set NODE_ENV=development to run locally with generated keys.',
+      );
+    }
+  }
   let { ENCRYPTION_KEY, SESSION_SECRET } = e;
   if (!ENCRYPTION_KEY || !SESSION_SECRET) {
-    if (e.NODE_ENV === 'production') {
-      throw new EnvError('Invalid environment:\n  ENCRYPTION_KEY and SESSION_SECRET are required in production');
-    }
     const dev = developmentSecrets();
     ENCRYPTION_KEY ??= dev.ENCRYPTION_KEY;
     SESSION_SECRET ??= dev.SESSION_SECRET;
   }
   return {
     ...e,
+    TEMPORAL_ADDRESS: e.TEMPORAL_ADDRESS ?? 'localhost:7233',
     PUBLIC_BASE_URL: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     ENCRYPTION_KEY,
     SESSION_SECRET,
   };
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** What production needs and does not have, one line each, so an operator fixes everything in one go. */
+function productionProblems(e: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (!e.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY is missing (32 bytes, base64: openssl rand -base64 32)');
+  if (!e.SESSION_SECRET) problems.push('SESSION_SECRET is missing (at least 32 characters: openssl rand -base64 32)');
+  if (!e.DATABASE_URL) problems.push('DATABASE_URL is missing (postgres://user:password@host:5432/intellisend)');
+  if (!e.TEMPORAL_ADDRESS) problems.push('TEMPORAL_ADDRESS is missing (host:7233)');
+  if (!e.PUBLIC_BASE_URL) {
+    problems.push('PUBLIC_BASE_URL is missing (the https URL Twilio and browsers reach the app at)');
+  } else {
+    const url = new URL(e.PUBLIC_BASE_URL);
+    const localHttp = url.protocol === 'http:' && loopbackHosts.has(url.hostname);
+    if (url.protocol !== 'https:' && !localHttp) {
+      problems.push('PUBLIC_BASE_URL must be https (plain http only for localhost / 127.0.0.1 / [::1])');
+    }
+  }
+  return problems;
+}
+
+/** The secret values this process was configured with, so the logger can mask them wherever they appear. */
+export function secretsOf(env: Env): string[] {
+  return [env.ENCRYPTION_KEY, env.SESSION_SECRET, env.OPENAI_API_KEY, passwordOf(env.DATABASE_URL)].filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+}
+
+function passwordOf(databaseUrl: string | undefined): string | undefined {
+  if (!databaseUrl) return undefined;
+  const password = new URL(databaseUrl).password;
+  return password ? decodeURIComponent(password) : undefined;
+}
+
+/** For a process's entry point: the environment, or exit 1 with the message that says what is wrong. */
+export function loadEnvOrExit(): Env {
+  try {
+    return loadEnv();
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
 }
 
 export function requireDatabaseUrl(env: Env): string {

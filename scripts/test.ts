@@ -53,7 +53,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 function run(step: Step): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(step.command, step.args, { cwd: step.cwd ?? projectRoot, stdio: 'inherit' });
+    // Every check runs as test: NODE_ENV unset would mean production (config/env.ts).
+    const env = { ...process.env, NODE_ENV: 'test' };
+    const child = spawn(step.command, step.args, { cwd: step.cwd ?? projectRoot, env, stdio: 'inherit' });
     current = child;
     child.once('error', (err) => {
       process.stderr.write(`\n✗ ${step.name}: could not start ${step.command}: ${err.message}\n`);

@@ -1,15 +1,19 @@
-// Failed sign-ins, counted in memory per process (a restart or a second API process starts fresh; a
-// shared store such as a Postgres table would be needed to enforce it across processes).
-// Two windows: per IP + email (someone guessing one account's password) and per IP (someone spraying
-// many accounts). A successful sign-in clears its IP + email window.
+// Failed sign-ins, counted in PostgreSQL (rate-limiter-flexible's RateLimiterPostgres over the
+// `rate_limits` table, migration 0008), so every API process shares one count and a restart forgets
+// nothing. Two windows: per email (someone guessing one account's password, from however many
+// addresses) and per client IP (someone spraying many accounts). Only failures count; a successful
+// sign-in clears its email's window. The client IP is Express's req.ip, which TRUST_PROXY makes the
+// person's address behind a proxy rather than the proxy's.
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Database } from '../../db/connection.ts';
 
 export interface LoginRateLimitOptions {
-  /** Failures allowed per IP + email within the window. */
-  maxPerAccount?: number;
+  db: Database;
+  /** Failures allowed per email within the window. */
+  maxPerEmail?: number;
   /** Failures allowed per IP (any email) within the window. */
   maxPerIp?: number;
-  windowMs?: number;
-  now?: () => number;
+  windowSeconds?: number;
 }
 
 export interface RateLimitVerdict {
@@ -18,63 +22,47 @@ export interface RateLimitVerdict {
   retryAfterSeconds: number;
 }
 
-export class LoginRateLimiter {
-  readonly #maxPerAccount: number;
-  readonly #maxPerIp: number;
-  readonly #windowMs: number;
-  readonly #now: () => number;
-  readonly #failures = new Map<string, number[]>();
+/** The table migration 0008 creates; the library must not try to create it itself. */
+const tableName = 'rate_limits';
 
-  constructor(options: LoginRateLimitOptions = {}) {
-    this.#maxPerAccount = options.maxPerAccount ?? 10;
-    this.#maxPerIp = options.maxPerIp ?? 50;
-    this.#windowMs = options.windowMs ?? 15 * 60 * 1000;
-    this.#now = options.now ?? Date.now;
+export class LoginRateLimiter {
+  readonly #perEmail: RateLimiterPostgres;
+  readonly #perIp: RateLimiterPostgres;
+
+  constructor(options: LoginRateLimitOptions) {
+    const duration = options.windowSeconds ?? 15 * 60;
+    const store = { storeClient: options.db.sequelize, storeType: 'sequelize', tableName, tableCreated: true };
+    this.#perEmail = new RateLimiterPostgres({ ...store, keyPrefix: 'login-email', points: options.maxPerEmail ?? 10, duration });
+    this.#perIp = new RateLimiterPostgres({ ...store, keyPrefix: 'login-ip', points: options.maxPerIp ?? 50, duration });
   }
 
-  check(ip: string, email: string): RateLimitVerdict {
-    const now = this.#now();
-    const waits = [
-      this.#wait(this.#recent(accountKey(ip, email), now), this.#maxPerAccount, now),
-      this.#wait(this.#recent(ipKey(ip), now), this.#maxPerIp, now),
-    ];
+  async check(ip: string, email: string): Promise<RateLimitVerdict> {
+    const [byEmail, byIp] = await Promise.all([this.#perEmail.get(email), this.#perIp.get(ip)]);
+    const waits = [waitMs(byEmail, this.#perEmail.points), waitMs(byIp, this.#perIp.points)];
     const retryAfterMs = Math.max(...waits);
     return retryAfterMs > 0 ? { allowed: false, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : { allowed: true, retryAfterSeconds: 0 };
   }
 
-  recordFailure(ip: string, email: string): void {
-    const now = this.#now();
-    for (const key of [accountKey(ip, email), ipKey(ip)]) {
-      const list = this.#recent(key, now);
-      list.push(now);
-      this.#failures.set(key, list);
-    }
-    if (this.#failures.size > 10_000) this.#sweep(now);
+  async recordFailure(ip: string, email: string): Promise<void> {
+    await Promise.all([countOne(this.#perEmail, email), countOne(this.#perIp, ip)]);
   }
 
-  recordSuccess(ip: string, email: string): void {
-    this.#failures.delete(accountKey(ip, email));
-  }
-
-  #recent(key: string, now: number): number[] {
-    return (this.#failures.get(key) ?? []).filter((t) => now - t < this.#windowMs);
-  }
-
-  /** How long until the oldest failure that puts this window at its limit leaves it. */
-  #wait(recent: number[], max: number, now: number): number {
-    if (recent.length < max) return 0;
-    const oldestThatCounts = recent[recent.length - max] ?? now;
-    return oldestThatCounts + this.#windowMs - now;
-  }
-
-  #sweep(now: number): void {
-    for (const [key, list] of this.#failures) {
-      const recent = list.filter((t) => now - t < this.#windowMs);
-      if (recent.length === 0) this.#failures.delete(key);
-      else this.#failures.set(key, recent);
-    }
+  async recordSuccess(_ip: string, email: string): Promise<void> {
+    await this.#perEmail.delete(email);
   }
 }
 
-const accountKey = (ip: string, email: string) => `a\0${ip}\0${email}`;
-const ipKey = (ip: string) => `i\0${ip}`;
+/** How long until a window at its limit resets; 0 while attempts remain. */
+function waitMs(window: RateLimiterRes | null, max: number): number {
+  if (!window || window.consumedPoints < max) return 0;
+  return Math.max(window.msBeforeNext, 1);
+}
+
+/** consume() rejects with a RateLimiterRes once past the limit: for counting failures that is no error. */
+async function countOne(limiter: RateLimiterPostgres, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (err) {
+    if (!(err instanceof RateLimiterRes)) throw err;
+  }
+}

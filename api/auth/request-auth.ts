@@ -30,3 +30,8 @@ export function authOf(req: Request): AuthContext {
   if (!context) throw new AuthenticationError();
   return context;
 }
+
+/** The signed-in tenant of a request, if requireUser has run on it (for logs; never for authorization). */
+export function tenantIdOf(req: Request): string | undefined {
+  return contexts.get(req)?.tenantId;
+}

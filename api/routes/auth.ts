@@ -39,7 +39,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     if (!parsed.success) throw new ValidationError('Enter your email and password.', { email: 'required', password: 'required' });
     const email = normalizeEmail(parsed.data.email);
     const ip = req.ip ?? 'unknown';
-    const verdict = deps.rateLimiter.check(ip, email);
+    const verdict = await deps.rateLimiter.check(ip, email);
     if (!verdict.allowed) {
       const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
       res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
@@ -49,10 +49,10 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     }
     const user = await checkCredentials(db, email, parsed.data.password);
     if (!user) {
-      deps.rateLimiter.recordFailure(ip, email);
+      await deps.rateLimiter.recordFailure(ip, email);
       throw new AuthenticationError('That email and password do not match an account.');
     }
-    deps.rateLimiter.recordSuccess(ip, email);
+    await deps.rateLimiter.recordSuccess(ip, email);
     const session = await createSession(db, user.id);
     setSessionCookie(res, deps.cookies, session.token, session.expiresAt);
     res.json({ user, tenant: await tenantOf(db, user) });

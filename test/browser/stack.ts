@@ -5,12 +5,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { RequestHandler } from 'express';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
 import { loadEnv, type Env } from '../../config/env.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
+import { installTemporalRuntimeLogging } from '../../logging/temporal-runtime.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { startWorker } from '../../worker.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/index.ts';
@@ -46,7 +46,7 @@ function listen(server: Server): Promise<number> {
 }
 
 export async function startStack(): Promise<Stack> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installTemporalRuntimeLogging(createLogger('warn', { service: 'browser-test-worker' }), 'warn');
   buildWebIfStale();
 
   // The port first: PUBLIC_BASE_URL (Twilio signatures) and the web app's in-process API origin need it.

@@ -3,12 +3,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
 import { loadEnv, type Env } from '../../config/env.ts';
 import type { Conversation } from '../../db/models/conversation.ts';
 import { createLogger, setLogSink, type Logger } from '../../logging/logger.ts';
+import { installTemporalRuntimeLogging } from '../../logging/temporal-runtime.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { startWorker } from '../../worker.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/index.ts';
@@ -20,24 +20,24 @@ import { createPhoneNumber, createServiceTitanConfig, createTenant, uniquePhone 
 const openaiKey = `test-openai-${randomUUID()}`;
 
 let runtimeInstalled = false;
-function quietTemporalRuntime(): void {
+/**
+ * The Temporal runtime logs through the production adapter (logging/temporal-runtime.ts) into our pino
+ * logger, whose every line lands in capturedLogLines: the secret scans read what production writes,
+ * SDK and workflow / activity logs included.
+ */
+function installTemporalLogging(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  // Temporal's own log lines (activity failures, workflow logs) are scanned for secrets too.
-  Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => {
-      const line = JSON.stringify({ level: entry.level, msg: entry.message, ...entry.meta }, (_k, v: unknown) =>
-        typeof v === 'bigint' ? String(v) : v,
-      );
-      capturedLogLines.push(line);
-      if (entry.level === 'ERROR') console.error(line);
-    }),
-  });
+  installTemporalRuntimeLogging(createLogger('warn', { service: 'test-worker' }), 'warn');
 }
 
 /** Every log line written during the test run, to prove no secret is ever logged. */
 export const capturedLogLines: string[] = [];
-setLogSink((line) => capturedLogLines.push(line));
+setLogSink((line) => {
+  capturedLogLines.push(line);
+  // Failures stay visible in the test output, as the SDK's default logger showed them.
+  if (line.startsWith('{"level":"error"') && line.includes('"sdk":"temporal"')) console.error(line);
+});
 
 export interface PipelineOptions {
   /** Start the worker in this process (default). `false` leaves it to the test (e.g. a child process). */
@@ -92,7 +92,7 @@ export async function waitFor<T>(
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
-  quietTemporalRuntime();
+  installTemporalLogging();
   const test = await createTestDatabase({
     ...(options.postgresAdminUrl ? { adminUrl: options.postgresAdminUrl } : {}),
     ...(options.poolMax ? { poolMax: options.poolMax } : {}),

@@ -61,8 +61,10 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
   else headers.delete('cookie');
   // This server is the caller, and it has already refused cross-site form posts (handle, above).
   headers.set('origin', target.origin);
-  // The API's sign-in rate limit and logs should see the person's address, not loopback.
-  headers.set('x-forwarded-for', event.getClientAddress());
+  // The API's sign-in rate limit and logs should see the person's address, not loopback: Express, which
+  // this handler runs inside, put the address it resolved through TRUST_PROXY in X-Forwarded-For
+  // (api/app.ts), replacing whatever the client sent.
+  headers.set('x-forwarded-for', event.request.headers.get('x-forwarded-for') ?? event.getClientAddress());
   const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
   const response = await fetch(new Request(target, { method: request.method, headers, body, redirect: 'manual' }));
   relaySetCookies(response, event.cookies);
