@@ -504,8 +504,10 @@ async function main(): Promise<void> {
   }
   if (shuttingDown) return;
 
-  // The CLI runs in another shell: it needs what this launcher made up (the data dir, the app's URL).
+  // The CLI runs in another shell: it needs what this launcher made up (the data dir, the app's URL), and
+  // development mode, in which it finds this stack's services (unset, NODE_ENV means production).
   const cliEnv = [
+    'NODE_ENV=development',
     given('INTELLISEND_DATA_DIR') ? `INTELLISEND_DATA_DIR=${dataDir}` : '',
     composed.PUBLIC_BASE_URL !== 'http://localhost:3000' ? `PUBLIC_BASE_URL=${composed.PUBLIC_BASE_URL}` : '',
   ]
