@@ -9,6 +9,7 @@ import { loadEnv, requireDatabaseUrl, type Env } from './config/env.ts';
 import { createDatabase } from './db/connection.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
+import { dataConverter } from './temporal/data-converter.ts';
 
 const activitySlots = 20;
 const localActivitySlots = 20;
@@ -50,6 +51,7 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverter(env),
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities(activityDeps),

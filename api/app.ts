@@ -7,6 +7,7 @@ import type { Env } from '../config/env.ts';
 import type { Database } from '../db/connection.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import { dataConverter } from '../temporal/data-converter.ts';
 import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
 import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
@@ -22,6 +23,7 @@ import { conversationRoutes } from './routes/conversations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
+import { temporalCodecRoutes } from './routes/temporal-codec.ts';
 import { twilioInboundRoutes } from './routes/twilio-inbound.ts';
 import { twilioStatusRoutes } from './routes/twilio-status.ts';
 
@@ -57,7 +59,7 @@ export function createApp(deps: AppDeps): App {
   const ownsTemporal = !deps.temporal;
   const temporal =
     deps.temporal ??
-    new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE });
+    new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
   const numbers = new NumberDirectory(db, box);
   const relay: InboundRelay =
     deps.inboundRelay === 'in-process'
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps): App {
   app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter(), requireUser: signedIn, mutationGuard: guard }));
   app.use(conversationRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, requireUser: signedIn, mutationGuard: guard }));
   app.use(eventRoutes({ db, hub: events, requireUser: signedIn }));
+  app.use(temporalCodecRoutes({ env, logger, requireUser: signedIn }));
   app.use(
     settingsRoutes({
       env,
