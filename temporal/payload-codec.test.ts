@@ -23,7 +23,7 @@ describe('EncryptionCodec', () => {
 
   it('keeps reading payloads sealed under older keys after a rotation, and seals new ones under the newest', async () => {
     const before = new EncryptionCodec(payloadKeyRing({ ENCRYPTION_KEY }));
-    const first = new EncryptionCodec(payloadKeyRing({ ENCRYPTION_KEY, TEMPORAL_PAYLOAD_KEYS: `k1:${key()}` }));
+    const first = new EncryptionCodec(payloadKeyRing({ ENCRYPTION_KEY, TEMPORAL_PAYLOAD_KEYS: `k0:${key()}` }));
     const old1 = `k1:${key()}`;
     const rotated = new EncryptionCodec(payloadKeyRing({ ENCRYPTION_KEY, TEMPORAL_PAYLOAD_KEYS: `k2:${key()},${old1}` }));
     const underDerived = await before.encode([plain]);
@@ -33,7 +33,7 @@ describe('EncryptionCodec', () => {
     expect(defaultPayloadConverter.fromPayload(b!)).toEqual(value);
     expect(meta((await rotated.encode([plain]))[0]!, 'encryption-key-id')).toBe('k2');
     // A key id nobody configured is named in the error, so ops know which key to add back.
-    await expect(rotated.decode(await first.encode([plain]))).rejects.toThrow(/unknown key id "k1"/);
+    await expect(rotated.decode(await first.encode([plain]))).rejects.toThrow(/unknown key id "k0"/);
   });
 
   it('refuses a tampered payload and one relabelled with another key id', async () => {
