@@ -1,12 +1,5 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-
-/**
- * `+15555550142` → `(555) 555-0142`: national format for US numbers (the tenant's country), international
- * (`+44 7911 123456`) for others, as stored when it is not a possible number (libphonenumber-js, the
- * same rules as domain/phone.ts).
- */
+/** `+15555550142` → `(555) 555-0142`; anything that is not a North American number is shown as stored. */
 export function formatPhone(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164, { defaultCountry: 'US', extract: false });
-  if (!parsed?.isPossible()) return e164;
-  return parsed.countryCallingCode === '1' ? parsed.formatNational() : parsed.formatInternational();
+  const match = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
+  return match ? `(${match[1]}) ${match[2]}-${match[3]}` : e164;
 }
