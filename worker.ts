@@ -11,6 +11,7 @@ import { createDatabase } from './db/connection.ts';
 import { createLogger, registerSecret, type Logger } from './logging/logger.ts';
 import { installTemporalRuntimeLogging } from './logging/temporal-runtime.ts';
 import { SecretBox } from './secrets/secret-box.ts';
+import { dataConverter } from './temporal/data-converter.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -52,6 +53,7 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
   const worker = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverter(env),
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities(activityDeps),

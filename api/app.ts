@@ -12,6 +12,7 @@ import { httpLogger } from '../logging/http-logger.ts';
 import { registerSecret, type Logger } from '../logging/logger.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { TestConnectionLimiter } from './settings/test-connection-limiter.ts';
+import { dataConverter } from '../temporal/data-converter.ts';
 import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
 import { tenantIdOf } from './auth/request-auth.ts';
@@ -29,6 +30,7 @@ import { conversationRoutes } from './routes/conversations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { settingsRoutes } from './routes/settings-routes.ts';
+import { temporalCodecRoutes } from './routes/temporal-codec.ts';
 import { twilioInboundRoutes } from './routes/twilio-inbound.ts';
 import { twilioStatusRoutes } from './routes/twilio-status.ts';
 
@@ -94,7 +96,7 @@ export function createApp(deps: AppDeps): App {
   const ownsTemporal = !deps.temporal;
   const temporal =
     deps.temporal ??
-    new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE });
+    new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
   const numbers = new NumberDirectory(db, box);
   const relay: InboundRelay =
     deps.inboundRelay === 'in-process'
@@ -122,6 +124,7 @@ export function createApp(deps: AppDeps): App {
   app.use(conversationRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, requireUser: signedIn, mutationGuard: guard }));
   app.use(contactRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, requireUser: signedIn, mutationGuard: guard }));
   app.use(eventRoutes({ db, hub: events, requireUser: signedIn }));
+  app.use(temporalCodecRoutes({ env, logger, requireUser: signedIn }));
   app.use(
     settingsRoutes({
       env,

@@ -11,6 +11,7 @@ import { createDatabase, createSequelize, type Database } from '../db/connection
 import { migrate } from '../db/migrate.ts';
 import { startTemporalDevServer, freePort, type TemporalDevServer } from '../scripts/temporal-dev-server.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
+import { failureConverterPath } from '../temporal/data-converter.ts';
 import { createPhoneNumber, createServiceTitanConfig, createTenant } from '../test/support/factories.ts';
 import { workflowsPath } from '../worker.ts';
 import type { FakesStats, FakeUrls } from './fakes-host.ts';
@@ -70,7 +71,7 @@ export async function startStack(adminUrl: string, log: (line: string) => void):
     await migrate(migrator);
     await migrator.close();
 
-    const [temporal, bundle] = await Promise.all([startTemporalDevServer(), bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger })]);
+    const [temporal, bundle] = await Promise.all([startTemporalDevServer(), bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger })]);
     cleanups.push(() => temporal.stop());
     const bundlePath = join(benchDataDir, `workflow-bundle-${process.pid}.js`);
     writeFileSync(bundlePath, bundle.code);

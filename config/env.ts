@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseAllowedHosts } from '../clients/egress/egress-policy.ts';
+import { payloadKeysPattern } from '../temporal/payload-keys.ts';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** `.data/` of the checkout; INTELLISEND_DATA_DIR moves it (a test's own npm start, a second demo). */
@@ -65,6 +66,8 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('intellisend'),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  /** Payload codec keys `id:base64key,…`, newest first; unset: one key derived from ENCRYPTION_KEY (temporal/payload-keys.ts). */
+  TEMPORAL_PAYLOAD_KEYS: z.string().regex(payloadKeysPattern, 'must be `id:base64key` entries (32-byte keys), comma-separated').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),

@@ -1,37 +1,59 @@
-// Phone numbers are stored in E.164. These helpers never guess a country for ambiguous input.
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-const e164 = /^\+[1-9]\d{7,14}$/;
+// Phone numbers are stored in E.164 and parsed, checked and formatted by libphonenumber-js, with the
+// tenant's country (default US) for numbers typed in national format.
+//
+// `libphonenumber-js/min`: its metadata knows each country's number lengths and formats, which is what
+// we check. We accept numbers that are *possible* (right length for the country), not only *valid*
+// (in a range a carrier has been assigned): the fictional +1 555-01xx numbers of demos and tests, and
+// newly opened ranges the metadata has not caught up with, are real inputs to us; a number that cannot
+// take SMS is Twilio's to refuse. Validity ranges are what /max adds, so /min is enough and smaller.
+import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/min';
 
-export function isE164(value: string): boolean {
-  return e164.test(value);
+export type { CountryCode };
+export const defaultCountry: CountryCode = 'US';
+
+/** A tenant's stored country as libphonenumber's code; an unknown one reads as the default. */
+export function countryCode(value: string | null | undefined): CountryCode {
+  return value && isSupportedCountry(value) ? value : defaultCountry;
 }
 
-/** Accepts E.164 with spaces, dashes, dots or parentheses; returns null when it is not a phone number. */
-export function normalizeE164(value: string): string | null {
-  const trimmed = value.trim();
-  if (!trimmed.startsWith('+')) return null;
-  const compact = '+' + trimmed.slice(1).replace(/[\s().-]/g, '');
-  return isE164(compact) ? compact : null;
-}
-
-/** `+15555550142` → `(555) 555-0142` for North American numbers; others stay E.164. */
-export function formatPhoneForDisplay(value: string): string {
-  const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(value);
-  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : value;
-}
-
-/** The 10-digit national number ServiceTitan's customer search is most likely to match. */
-export function nationalNumber(value: string): string {
-  const digits = value.replace(/\D/g, '');
-  return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
+function parse(input: string, country: CountryCode): PhoneNumber | undefined {
+  // `extract: false`: the whole input must be the number, not a number found somewhere in a sentence.
+  const parsed = parsePhoneNumberFromString(input.trim(), { defaultCountry: country, extract: false });
+  return parsed?.isPossible() ? parsed : undefined;
 }
 
 /**
- * A phone number as a person typed it, read in the tenant's country ("(555) 555-0142" in the US) → E.164;
- * null when it cannot be a phone number. Numbers that are merely possible (fictional 555 numbers) pass.
+ * A number as a person types it — `(555) 555-0142`, `555.555.0142`, `+44 20 7946 0958` — in E.164, or
+ * null when it is not a possible phone number. National formats are read in `country`.
  */
-export function parsePhone(input: string, country: string = 'US'): string | null {
-  const defaultCountry: CountryCode = isSupportedCountry(country) ? country : 'US';
-  const parsed = parsePhoneNumberFromString(input.trim(), { defaultCountry });
-  return parsed && parsed.isPossible() ? parsed.number : null;
+export function parsePhone(input: string, country: CountryCode = defaultCountry): string | null {
+  return parse(input, country)?.number ?? null;
+}
+
+/** Whether `value` is already a possible number in E.164 exactly (no spaces or punctuation). */
+export function isE164(value: string): boolean {
+  return value.startsWith('+') && parsePhone(value) === value;
+}
+
+/**
+ * International input only (it starts with `+`; spaces, dashes, dots and parentheses allowed) in E.164,
+ * or null. For what a carrier sends, where a national number would mean we were guessing its country.
+ */
+export function normalizeE164(value: string): string | null {
+  return value.trim().startsWith('+') ? parsePhone(value) : null;
+}
+
+/**
+ * For people: the national format for numbers of the tenant's country (`(555) 555-0142` in the US),
+ * the international one for others (`+44 20 7946 0958`); anything unparseable is shown as stored.
+ */
+export function formatPhoneForDisplay(value: string, country: CountryCode = defaultCountry): string {
+  const parsed = parse(value, country);
+  if (!parsed) return value;
+  return parsed.countryCallingCode === getCountryCallingCode(country) ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/** The national significant number (`5555550142`), what ServiceTitan's customer search matches. */
+export function nationalNumber(value: string, country: CountryCode = defaultCountry): string {
+  return parse(value, country)?.nationalNumber ?? value.replace(/\D/g, '');
 }

@@ -10,7 +10,7 @@ import type { Database } from '../../db/connection.ts';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
 import type { Contact } from '../../db/models/index.ts';
 import { conversationsOfContact, findContact, recordConsent } from '../../db/repositories/contacts.ts';
-import { parsePhone } from '../../domain/phone.ts';
+import { countryCode, parsePhone } from '../../domain/phone.ts';
 import type { SessionUser } from '../auth/request-auth.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts';
 import { contactNotFound, getContact } from './get-contact.ts';
@@ -26,7 +26,7 @@ export const optOutIsTheCustomers = 'Only the customer can opt back in, by texti
 export async function createContact(db: Database, user: SessionUser, input: NewContact): Promise<ContactDetailView> {
   if (user.role !== 'admin') throw new ForbiddenError('Only an admin can add contacts.');
   const tenant = await db.models.Tenant.findByPk(user.tenantId);
-  const phone = parsePhone(input.phone, tenant?.country ?? 'US');
+  const phone = parsePhone(input.phone, countryCode(tenant?.country));
   if (!phone) throw new ValidationError(`phone: "${input.phone}" is not a phone number`, { phone: 'is not a phone number' });
   let id = '';
   try {

@@ -8,6 +8,7 @@ import { loadEnv, type Env } from '../../config/env.ts';
 import type { Database } from '../../db/connection.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
+import { dataConverter } from '../../temporal/data-converter.ts';
 
 export interface RunningApi {
   baseUrl: string;
@@ -38,7 +39,7 @@ export async function startApi(
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'silent',
   });
-  const temporal = new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
   const box = options.box ?? new SecretBox(env.ENCRYPTION_KEY);
   const app = createApp({ env, db, box, logger: createLogger('silent'), temporal, ...options.appDeps });
   const { baseUrl, server } = await listen(app);

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { requireDatabaseUrl } from '../../config/env.ts';
 import { createDatabase } from '../../db/connection.ts';
 import { createLogger } from '../../logging/logger.ts';
+import { dataConverter } from '../../temporal/data-converter.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import type { FromRelayThread, RelayThreadData, ToRelayThread } from './relay-thread-protocol.ts';
 
@@ -15,7 +16,7 @@ const logger = createLogger(env.LOG_LEVEL, { service: 'api', thread: 'outbox-rel
 
 const db = createDatabase(requireDatabaseUrl(env), { poolMax: 4 });
 const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
 const relay = new OutboxRelay({ temporal, db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, ...options });
 relay.start();
 

@@ -70,7 +70,9 @@ describe('POST /api/conversations/:id/messages', () => {
     const before = p.fakes.twilio.messages.length;
     const res = await csr.post(`/api/conversations/${conversation.id}/messages`, { body: 'Please reconsider!' });
     expect(res.status).toBe(409);
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing can be sent later either: a reply goes out only from a stored outbound row, and the 409
+    // stored none (the refusal comes before anything is written or signalled).
+    expect(await p.test.db.models.Message.count({ where: { conversationId: conversation.id, direction: 'outbound' } })).toBe(0);
     expect(p.fakes.twilio.messages.filter((m) => m.to === customer).length).toBe(0);
     expect(p.fakes.twilio.messages.length).toBe(before);
   });

@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/openai/index.ts';
 import { classificationJsonSchema } from './classification-schema.ts';
+import { systemPrompt } from './classifier-prompt.ts';
 import { ClassifierError, createClassifier } from './classifier.ts';
 
 const apiKey = 'sk-test-classifier-0123456789';
@@ -26,56 +27,69 @@ async function classifyError(promise: Promise<unknown>): Promise<ClassifierError
   return err as ClassifierError;
 }
 
-describe('classify', () => {
-  it('files a scheduling question as engaged', async () => {
-    const result = await classifier().classify({ body: 'Can someone come Tuesday afternoon to look at the AC?', businessName: 'Cool Air Co' });
-    expect(result.category).toBe('engaged');
-    expect(result.confidence).toBeGreaterThan(0);
-    expect(result.confidence).toBeLessThanOrEqual(1);
-    expect(result.reason.length).toBeGreaterThan(0);
+/** What our code sent in the one model call of a test. */
+function sentBody() {
+  expect(fake.requests).toHaveLength(1);
+  const request = fake.requests[0]!;
+  expect(request.endpoint).toBe('chat.completions');
+  expect(request.apiKey).toBe(apiKey);
+  return request.body as { model: string; messages: Array<{ role: string; content: string }>; response_format: unknown };
+}
+
+describe('classify: what we send', () => {
+  it('asks the configured model for the strict JSON-schema structured output, the SMS alone as the last message', async () => {
+    await classifier({ model: 'gpt-test-model' }).classify({ body: 'hello', businessName: 'Sparky Electric' });
+    const body = sentBody();
+    expect(body.model).toBe('gpt-test-model');
+    expect(body.response_format).toEqual({ type: 'json_schema', json_schema: classificationJsonSchema });
+    expect(classificationJsonSchema.strict).toBe(true);
+    expect(classificationJsonSchema.schema.properties.category.enum).toEqual(['engaged', 'opt_out', 'complaint']);
+    expect(body.messages).toEqual([
+      { role: 'system', content: systemPrompt('Sparky Electric') },
+      { role: 'user', content: 'hello' },
+    ]);
+    expect(body.messages[0]!.content).toContain('"Sparky Electric"');
   });
 
-  it('files anger as complaint', async () => {
-    const result = await classifier().classify({ body: 'Worst plumber ever. I want a refund.' });
-    expect(result.category).toBe('complaint');
-  });
-
-  it.each(['please stop texting me', 'Please STOP texting me!!', 'unsubscribe me from this list', 'remove me please'])(
-    'files the free-text opt-out "%s" as opt_out',
-    async (body) => {
-      const result = await classifier().classify({ body });
-      expect(result.category).toBe('opt_out');
-    },
-  );
-
-  it('classifies the latest message, not the history', async () => {
-    const result = await classifier().classify({
-      body: 'Thanks, see you Tuesday',
-      recent: [
-        { direction: 'inbound', body: 'This is unacceptable, nobody showed up' },
-        { direction: 'outbound', body: 'So sorry! Can we come Tuesday?' },
-      ],
+  it('sends the last six earlier messages as labelled context, long ones clipped, before the SMS itself', async () => {
+    const recent = Array.from({ length: 8 }, (_, i) => ({
+      direction: i % 2 === 0 ? ('inbound' as const) : ('outbound' as const),
+      body: i === 7 ? 'x'.repeat(600) : `line ${i}`,
+    }));
+    await classifier().classify({ body: 'Thanks, see you Tuesday', recent });
+    const { messages } = sentBody();
+    expect(messages).toHaveLength(3);
+    expect(messages[0]!.role).toBe('system');
+    expect(messages[1]).toEqual({
+      role: 'user',
+      content: ['Earlier messages of this conversation (context only):', 'Customer: line 2', 'Business: line 3', 'Customer: line 4', 'Business: line 5', 'Customer: line 6', `Business: ${'x'.repeat(500)}...`].join('\n'),
     });
-    expect(result.category).toBe('engaged');
+    expect(messages[2]).toEqual({ role: 'user', content: 'Thanks, see you Tuesday' });
+  });
+});
+
+describe('classify: how we read the answer', () => {
+  // The fake answers what the test scripts, so these check our reading of it, not the fake's guesses.
+  it.each([
+    ['engaged', 'Worst plumber ever. I want a refund.'],
+    ['complaint', 'Can someone come Tuesday afternoon to look at the AC?'],
+    ['opt_out', 'Thanks, see you Tuesday'],
+  ] as const)('returns the model\'s %s as it answered, whatever the words suggest', async (category, body) => {
+    const asked: string[] = [];
+    fake.setClassifier((latest) => {
+      asked.push(latest);
+      return { category, confidence: 0.37, reason: `Scripted ${category}.` };
+    });
+    const result = await classifier().classify({ body, recent: [{ direction: 'inbound', body: 'earlier' }] });
+    expect(result).toEqual({ category, confidence: 0.37, reason: `Scripted ${category}.` });
+    expect(asked).toEqual([body]);
   });
 
-  it('asks for a strict JSON-schema structured output with the three categories', async () => {
-    await classifier().classify({ body: 'hello', businessName: 'Sparky Electric' });
-    const request = fake.requests[0];
-    expect(request?.endpoint).toBe('chat.completions');
-    expect(request?.apiKey).toBe(apiKey);
-    const body = request?.body as {
-      model: string;
-      messages: Array<{ role: string; content: string }>;
-      response_format: { type: string; json_schema: { strict: boolean; schema: { properties: { category: { enum: string[] } } } } };
-    };
-    expect(body.model).toBe('gpt-5-mini');
-    expect(body.response_format.type).toBe('json_schema');
-    expect(body.response_format.json_schema.strict).toBe(true);
-    expect(body.response_format.json_schema.schema.properties.category.enum).toEqual(['engaged', 'opt_out', 'complaint']);
-    expect(body.messages[0]?.role).toBe('system');
-    expect(body.messages[0]?.content).toContain('Sparky Electric');
-    expect(body.messages.at(-1)).toEqual({ role: 'user', content: 'hello' });
+  it('keeps the confidence at its bounds and trims the reason', async () => {
+    fake.setClassifier(() => ({ category: 'engaged', confidence: 0, reason: '   Neutral reply.  ' }));
+    expect(await classifier().classify({ body: 'ok' })).toEqual({ category: 'engaged', confidence: 0, reason: 'Neutral reply.' });
+    fake.setClassifier(() => ({ category: 'complaint', confidence: 1, reason: 'Angry.' }));
+    expect(await classifier().classify({ body: 'ok' })).toMatchObject({ category: 'complaint', confidence: 1 });
   });
 });
 
@@ -91,8 +105,9 @@ describe('failures', () => {
 
   it('recovers when OpenAI fails once and the SDK retries', async () => {
     fake.faults.set({ mode: 'down', times: 1 });
-    const result = await classifier({ maxRetries: 1 }).classify({ body: 'terrible service' });
-    expect(result.category).toBe('complaint');
+    fake.setClassifier(() => ({ category: 'complaint', confidence: 0.9, reason: 'Scripted.' }));
+    const result = await classifier({ maxRetries: 1 }).classify({ body: 'hello' });
+    expect(result).toEqual({ category: 'complaint', confidence: 0.9, reason: 'Scripted.' });
     expect(fake.callCount).toBe(2);
   });
 
@@ -151,7 +166,7 @@ describe('the fake speaks the Responses API to the real SDK too', () => {
     });
     expect(response.object).toBe('response');
     expect(response.status).toBe('completed');
-    expect(JSON.parse(response.output_text)).toMatchObject({ category: 'complaint' });
+    expect(JSON.parse(response.output_text)).toMatchObject({ category: expect.stringMatching(/^(engaged|opt_out|complaint)$/) });
     expect(response.usage?.total_tokens).toBeGreaterThan(0);
     expect(fake.requests[0]?.endpoint).toBe('responses');
   });

@@ -1,7 +1,7 @@
 // One CSV row of a contacts import → the contact it describes, or why it cannot be imported.
 // Phone numbers are read in the tenant's country and stored E.164. When the file has a consent column, each
 // row must say yes or no in it: an import that claims consent must show it for every contact (CTIA).
-import { parsePhone } from '../phone.ts';
+import { countryCode, parsePhone } from '../phone.ts';
 import type { ImportMapping } from './import-mapping.ts';
 
 export interface ImportedContact {
@@ -25,7 +25,7 @@ export function readImportRow(record: Record<string, string | undefined>, mappin
   const cell = (header: string | undefined) => (header === undefined ? '' : (record[header] ?? '').trim());
   const rawPhone = cell(mapping.phone);
   if (!rawPhone) return { ok: false, message: 'missing phone number' };
-  const phone = parsePhone(rawPhone, country);
+  const phone = parsePhone(rawPhone, countryCode(country));
   if (!phone) return { ok: false, message: `bad phone number "${rawPhone.slice(0, 40)}"` };
   const firstName = cell(mapping.firstName) || null;
   const lastName = cell(mapping.lastName) || null;

@@ -12,6 +12,7 @@ import { loadEnv, type Env } from '../../config/env.ts';
 import { createLogger, type Logger } from '../../logging/logger.ts';
 import { installTemporalRuntimeLogging } from '../../logging/temporal-runtime.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
+import { dataConverter } from '../../temporal/data-converter.ts';
 import { startWorker } from '../../worker.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/index.ts';
 import { startFakeServiceTitan, type FakeServiceTitan } from '../fakes/servicetitan/index.ts';
@@ -112,7 +113,7 @@ export async function startStack(): Promise<Stack> {
   });
 
   const { handler: web } = (await import(pathToFileURL(webHandlerPath).href)) as { handler: RequestHandler };
-  const temporal = new Client({ connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
   const app = createApp({ env, db, box, logger, temporal, web });
   server.on('request', app.app);
   const worker = await startWorker({ env, logger, workflowBundle: { codePath: inject('workflowBundlePath') } });

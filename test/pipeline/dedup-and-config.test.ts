@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
+import { conversationStateQuery, conversationWorkflowId } from '../../workflows/definitions.ts';
 
 let p: Pipeline;
 beforeAll(async () => {
@@ -74,12 +75,19 @@ describe('ServiceTitan configuration', () => {
       expect(c.bookingLastError).toMatch(/campaign/i);
       expect(c.serviceTitanBookingId).toBeNull();
       expect(c.needsAttention).toBe(true);
-      // Let any retry that would happen happen, then count create attempts for this conversation.
-      await new Promise((r) => setTimeout(r, 3_000));
+      // Wait until the workflow itself has given up and has nothing left to do (a retry would show as
+      // `retrying` or queued work), then read the row again and count the create attempts.
+      const handle = p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, p.ourNumber, customer));
+      await waitFor(async () => {
+        const state = await handle.query(conversationStateQuery);
+        return state.bookingStatus === 'failed' && state.queued === 0;
+      }, { what: 'the workflow to give up on the booking' });
+      const after = (await p.conversationWith(customer))!;
       const creates = p.fakes.serviceTitan.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/bookings'));
       const mine = creates.filter((r) => r.status === 400);
       expect(mine.length).toBe(1);
-      expect(c.bookingAttempts).toBe(1);
+      expect(after.bookingAttempts).toBe(1);
+      expect(after.bookingStatus).toBe('failed');
     } finally {
       p.fakes.serviceTitan.setBookingsFailWith(null);
     }

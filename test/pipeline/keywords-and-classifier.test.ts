@@ -69,17 +69,31 @@ describe('opt-out keywords are decided without AI', () => {
 });
 
 describe('the classifier', () => {
-  it('"please stop texting me" opts out through OpenAI and books nothing', async () => {
+  it('a free-text opt-out the model files as opt_out opts out and books nothing', async () => {
     const customer = uniquePhone();
-    const aiCallsBefore = p.fakes.openai.callCount;
-    await p.sendInbound({ from: customer, body: 'please stop texting me' });
-    const c = await settled(customer, 1);
-    expect(c.category).toBe('opt_out');
-    expect(c.classificationSource).toBe('ai');
-    expect(c.needsAttention).toBe(false);
-    expect((await contactOf(customer)).optedOut).toBe(true);
-    expect(p.fakes.openai.callCount).toBeGreaterThan(aiCallsBefore);
-    expect(c.serviceTitanBookingId).toBeNull();
+    const body = 'please stop texting me';
+    // The model's answer is scripted: this checks what our pipeline sends and does with the answer.
+    p.fakes.openai.setClassifier((latest) =>
+      latest === body ? { category: 'opt_out', confidence: 0.97, reason: 'Asks not to be texted.' } : { category: 'engaged', confidence: 0.5, reason: 'Other.' },
+    );
+    try {
+      await p.sendInbound({ from: customer, body });
+      const c = await settled(customer, 1);
+      expect(c.category).toBe('opt_out');
+      expect(c.classificationSource).toBe('ai');
+      expect(c.needsAttention).toBe(false);
+      expect((await contactOf(customer)).optedOut).toBe(true);
+      expect(c.serviceTitanBookingId).toBeNull();
+      const sent = p.fakes.openai.requests.filter((r) => {
+        const messages = (r.body as { messages?: Array<{ role: string; content: string }> }).messages;
+        return messages?.at(-1)?.content === body;
+      });
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.body).toMatchObject({ model: p.env.OPENAI_MODEL, response_format: { type: 'json_schema' } });
+      expect((sent[0]!.body as { messages: Array<{ role: string; content: string }> }).messages[0]!.content).toContain(p.tenant.name);
+    } finally {
+      p.fakes.openai.setClassifier(null);
+    }
   });
 
   it('when OpenAI is down files the reply as engaged by fallback and still books it', async () => {

@@ -4,12 +4,14 @@
 // webhook is absorbed at the door, and a row a crashed process left behind is still delivered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { ServiceUnavailableError } from '../../api/errors.ts';
 import { InboundDispatcher } from '../../api/inbound/inbound-dispatcher.ts';
 import { insertIntoOutbox } from '../../api/inbound/inbound-outbox.ts';
 import { OutboxRelay } from '../../api/inbound/outbox-relay.ts';
 import { ThreadedOutboxRelay } from '../../api/inbound/threaded-outbox-relay.ts';
 import { createDatabase } from '../../db/connection.ts';
+import { payloadCodec } from '../../temporal/data-converter.ts';
 import { conversationWorkflowId, type InboundMessage } from '../../workflows/definitions.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
@@ -38,8 +40,9 @@ async function signalledSids(customer: string): Promise<string[]> {
   const sids: string[] = [];
   for (const event of history.events ?? []) {
     const signalled = event.workflowExecutionSignaledEventAttributes;
-    const data = signalled?.signalName === 'inboundMessage' ? signalled.input?.payloads?.[0]?.data : null;
-    if (data) sids.push((JSON.parse(Buffer.from(data).toString('utf8')) as InboundMessage).messageSid);
+    const payload = signalled?.signalName === 'inboundMessage' ? signalled.input?.payloads?.[0] : null;
+    // Payloads are sealed: open them with the app's codec, as the Temporal UI does through its endpoint.
+    if (payload) sids.push(defaultPayloadConverter.fromPayload<InboundMessage>((await payloadCodec(p.env).decode([payload]))[0]!).messageSid);
   }
   return sids;
 }

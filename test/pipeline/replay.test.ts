@@ -8,12 +8,14 @@
 //
 // Record the current version's fixture deliberately, after a change shipped behind `patched()`:
 // `node test/pipeline/record-history.ts` (keep the older fixtures: they are the runs still in flight).
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signalConversation } from '../../api/temporal/signal-conversation.ts';
+import { dataConverter } from '../../temporal/data-converter.ts';
 import {
   categoryCorrectedSignal,
   conversationStateQuery,
@@ -30,12 +32,21 @@ const fixturePath = join(fixturesDir, 'conversation-history-file-and-book.json')
 /** Set by record-history.ts: the live run's history is written to the fixture. */
 const recording = process.env.RECORD_CONVERSATION_HISTORY === '1';
 
-const replayOptions = () => ({ workflowBundle: { codePath: inject('workflowBundlePath') } });
+/**
+ * The payload codec is on, as in production. The live run seals its payloads under a fixed test-only key,
+ * so a history recorded from it stays replayable as a fixture; fixtures recorded before the codec are
+ * plain JSON payloads, which the codec reads as they are.
+ */
+const fixturePayloadKeys = 'replay-fixture-1:LA0mVkid+hh+czLmVnTyTBIssbrbtahg3ND8mg2R2nI=';
+const replayOptions = () => ({
+  workflowBundle: { codePath: inject('workflowBundlePath') },
+  dataConverter: dataConverter({ ENCRYPTION_KEY: randomBytes(32).toString('base64'), TEMPORAL_PAYLOAD_KEYS: fixturePayloadKeys }),
+});
 
 describe('the conversation workflow replays deterministically', () => {
   let p: Pipeline;
   beforeAll(async () => {
-    p = await startPipeline();
+    p = await startPipeline({ temporalPayloadKeys: fixturePayloadKeys });
   });
   afterAll(async () => {
     await p?.close();

@@ -24,9 +24,9 @@ import {
   twilioMessageSid,
   uniquePhone,
 } from '../support/factories.ts';
-import { startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 import { expressRoutes } from './routes.ts';
-import { apiResponses, keepApiResponses, logSummary, recordFigures, scanForSecrets, sleep } from './support.ts';
+import { apiResponses, keepApiResponses, logSummary, recordFigures, scanForSecrets } from './support.ts';
 
 let p: Pipeline;
 beforeAll(async () => {
@@ -38,7 +38,11 @@ afterAll(async () => {
 });
 
 /** Routes anyone may call: Twilio's webhooks (signature-checked), health, sign-in and sign-out. */
-const publicRoutes = new Set(['POST /api/twilio/inbound', 'POST /api/twilio/status', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout']);
+const publicRoutes = new Set([
+  'POST /api/twilio/inbound', 'POST /api/twilio/status', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout',
+  // CORS preflights of the codec endpoint (a browser sends them without credentials; they answer headers only).
+  'OPTIONS /api/temporal/codec/encode', 'OPTIONS /api/temporal/codec/decode',
+]);
 
 type Access = 'session' | 'tenant' | 'admin';
 interface MatrixEntry {
@@ -68,6 +72,8 @@ const matrix: Record<string, MatrixEntry> = {
   'POST /api/tenants/:tenantId/users': { access: 'admin', body: { email: 'new.person@example.com', password: 'a-Long-enough-passw0rd!', role: 'csr' }, ownSucceeds: false },
   'PATCH /api/tenants/:tenantId/users/:id': { access: 'admin', body: { role: 'csr' }, ownSucceeds: true },
   'DELETE /api/tenants/:tenantId/users/:id': { access: 'admin', ownSucceeds: false },
+  'POST /api/temporal/codec/encode': { access: 'admin', body: { payloads: [] }, ownSucceeds: true },
+  'POST /api/temporal/codec/decode': { access: 'admin', body: { payloads: [] }, ownSucceeds: true },
 };
 
 function fill(path: string, params: Record<string, string>): string {
@@ -206,10 +212,11 @@ describe('tenant isolation over every route', () => {
         // aborted
       }
     })();
-    await sleep(300);
+    await waitFor(async () => received.includes(': connected'), { what: 'the event stream to be listening' });
     await notifyConversationUpdated(db.sequelize, { tenantId: tenantB.id, id: convB.id });
     await notifyConversationUpdated(db.sequelize, { tenantId: tenantA, id: convA.id });
-    await sleep(1_000);
+    // PostgreSQL delivers notifications in commit order: once A's arrived, B's would have come before it.
+    await waitFor(async () => received.includes(convA.id), { what: "A's conversation event" });
     abort.abort();
     await reading;
     expect(received).toContain(convA.id);

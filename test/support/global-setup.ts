@@ -5,6 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { dataDir } from '../../config/env.ts';
 import { workflowsPath } from '../../worker.ts';
+import { failureConverterPath } from '../../temporal/data-converter.ts';
 import { startTemporalDevServer } from '../../scripts/temporal-dev-server.ts';
 import { findOrStartTestPostgres } from '../../scripts/postgres-server.ts';
 import { quietBundlerLogger } from './quiet-bundler-logger.ts';
@@ -22,7 +23,7 @@ export default async function setup(project: TestProject) {
   const [temporal, postgres, bundle] = await Promise.all([
     startTemporalDevServer(),
     findOrStartTestPostgres(process.env.TEST_DATABASE_URL),
-    bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger }),
+    bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger }),
   ]);
   const bundleDir = join(dataDir, 'test');
   mkdirSync(bundleDir, { recursive: true });

@@ -10,6 +10,7 @@ import type { Conversation } from '../../db/models/conversation.ts';
 import { createLogger, setLogSink, type Logger } from '../../logging/logger.ts';
 import { installTemporalRuntimeLogging } from '../../logging/temporal-runtime.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
+import { dataConverter } from '../../temporal/data-converter.ts';
 import { startWorker } from '../../worker.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/index.ts';
 import { startFakeServiceTitan, type FakeServiceTitan } from '../fakes/servicetitan/index.ts';
@@ -57,6 +58,8 @@ export interface PipelineOptions {
   postgresAdminUrl?: string;
   /** The API's pool size (default 5). */
   poolMax?: number;
+  /** TEMPORAL_PAYLOAD_KEYS (default: the key derived from the test's random ENCRYPTION_KEY). */
+  temporalPayloadKeys?: string;
 }
 
 export interface Pipeline {
@@ -110,6 +113,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'info',
+    ...(options.temporalPayloadKeys ? { TEMPORAL_PAYLOAD_KEYS: options.temporalPayloadKeys } : {}),
   });
   const logger = createLogger(env.LOG_LEVEL, { service: 'test' });
   const box = new SecretBox(env.ENCRYPTION_KEY);
@@ -152,6 +156,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     : new Client({
         connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS }),
         namespace: env.TEMPORAL_NAMESPACE,
+        dataConverter: dataConverter(env),
       });
   const app = createApp({ env, db, box, logger, ...(ownTemporal ? { temporal: ownTemporal } : {}) });
   const temporal = ownTemporal ?? app.temporal;

@@ -1,6 +1,6 @@
 // The fake speaks ServiceTitan's protocol: checked with raw HTTP (no client of ours) and with the
 // response schemas of the OpenAPI document.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeServiceTitan, type FakeServiceTitan } from './fake-servicetitan.ts';
 import { serviceTitanSchemas } from './openapi-schemas.ts';
 
@@ -198,10 +198,12 @@ describe('faults', () => {
     });
     await expect(held).rejects.toThrow();
     fake.faults.next(['timeout']);
+    const seen = fake.requests.length;
     const neverAnswered = fetch(`${fake.url}/crm/v2/tenant/12345/booking-provider/77/bookings`, {
       headers: { authorization: `Bearer ${bearer}`, 'st-app-key': appKey },
     }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 50));
+    // Close only once the fake holds the request.
+    await vi.waitFor(() => expect(fake.requests.length).toBeGreaterThan(seen));
     await fake.close();
     expect(await neverAnswered).toBeInstanceOf(Error);
     fake = await startFakeServiceTitan({ appKey, tenants: [tenant] });
