@@ -1,6 +1,6 @@
 // Starts a Temporal worker for the conversation workflow and its activities. Scale by running more.
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.ts';
 import { createClassifier } from './clients/openai/classifier.ts';
 import { ServiceTitanTokenCache } from './clients/servicetitan/token-cache.ts';
@@ -9,6 +9,8 @@ import { loadEnv, requireDatabaseUrl, type Env } from './config/env.ts';
 import { createDatabase } from './db/connection.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
+import { temporalConnection } from './temporal/connection-options.ts';
+import { workerTelemetryOptions } from './worker/runtime-telemetry.ts';
 
 const activitySlots = 20;
 const localActivitySlots = 20;
@@ -46,10 +48,11 @@ export interface StartWorkerOptions {
 
 export async function startWorker({ env, logger, workflowBundle, deps }: StartWorkerOptions) {
   const activityDeps = deps ?? createActivityDeps(env, logger);
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const { connectionOptions, namespace } = temporalConnection(env);
+  const connection = await NativeConnection.connect(connectionOptions);
   const worker = await Worker.create({
     connection,
-    namespace: env.TEMPORAL_NAMESPACE,
+    namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities(activityDeps),
@@ -82,6 +85,7 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
 if (import.meta.main) {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, { service: 'worker' });
+  Runtime.install({ telemetryOptions: workerTelemetryOptions(env) });
   // The Temporal runtime shuts the worker down on SIGINT/SIGTERM; `running` then resolves.
   startWorker({ env, logger })
     .then(({ running }) => running)

@@ -1,5 +1,5 @@
 // Builds the Express app: webhooks, the inbox API, health, and (in production) the SvelteKit web.
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import { ServiceTitanTokenCache } from '../clients/servicetitan/index.ts';
@@ -7,7 +7,9 @@ import type { Env } from '../config/env.ts';
 import type { Database } from '../db/connection.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import { lazyTemporalClient } from '../temporal/connection-options.ts';
 import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
+import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
 import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
 import type { InboundRelay } from './inbound/inbound-relay.ts';
@@ -49,15 +51,15 @@ export interface App {
   temporal: Client;
   /** The one LISTEN connection behind GET /api/events. */
   events: ConversationEventsHub;
+  /** Prometheus metrics; api/main.ts serves them on METRICS_PORT. */
+  metrics: ApiMetrics;
   close(): Promise<void>;
 }
 
 export function createApp(deps: AppDeps): App {
   const { env, db, box, logger } = deps;
   const ownsTemporal = !deps.temporal;
-  const temporal =
-    deps.temporal ??
-    new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE });
+  const temporal = deps.temporal ?? lazyTemporalClient(env);
   const numbers = new NumberDirectory(db, box);
   const relay: InboundRelay =
     deps.inboundRelay === 'in-process'
@@ -68,6 +70,8 @@ export function createApp(deps: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const metrics = createApiMetrics(db);
+  app.use(metrics.webhookTimer);
   app.use(twilioInboundRoutes({ publicBaseUrl: env.PUBLIC_BASE_URL, numbers, dispatcher, logger }));
   app.use(twilioStatusRoutes({ db, numbers, publicBaseUrl: env.PUBLIC_BASE_URL }));
   app.use(healthRoutes({ db, temporal }));
@@ -106,6 +110,7 @@ export function createApp(deps: AppDeps): App {
     numbers,
     temporal,
     events,
+    metrics,
     async close() {
       await events.close();
       await relay.stop();

@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { temporalConnectionEnv } from '../temporal/connection-env.ts';
+import { metricsEnv } from './metrics-env.ts';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dataDir = join(projectRoot, '.data');
@@ -28,6 +30,8 @@ const schema = z.object({
   ENCRYPTION_KEY: base64Key.optional(),
   SESSION_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  ...temporalConnectionEnv,
+  ...metricsEnv,
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'PUBLIC_BASE_URL' | 'ENCRYPTION_KEY' | 'SESSION_SECRET'> & {
