@@ -7,9 +7,10 @@
 // Used by `npm run stack:server` (scripts/stack-server.ts), test/topology and `npm run bench -- --temporal=server`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../config/env.ts';
-import { ensureTemporalCli, freePort, waitForPort } from './temporal-dev-server.ts';
+import { ensureTemporalCli, waitForPort } from './temporal-dev-server.ts';
 
 export const temporalServerVersion = '1.29.1';
 export const temporalServerBinary = join(projectRoot, '.tools', 'bin', 'temporal-server');
@@ -161,8 +162,22 @@ export const defaultServerPorts: TemporalServerPorts = {
   metrics: 8000,
 };
 
+/**
+ * A port that is free now, below 32768: Temporal stores membership ports in a PostgreSQL SMALLINT, so the
+ * ephemeral range the OS hands out for port 0 is out of reach.
+ */
+function freeLowPort(): Promise<number> {
+  const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', () => resolve(freeLowPort()));
+    srv.listen(candidate, '127.0.0.1', () => srv.close(() => resolve(candidate)));
+  });
+}
+
 export async function freeServerPorts(): Promise<TemporalServerPorts> {
-  const entries = await Promise.all(Object.keys(defaultServerPorts).map(async (k) => [k, await freePort()] as const));
+  const entries = await Promise.all(Object.keys(defaultServerPorts).map(async (k) => [k, await freeLowPort()] as const));
   const ports = Object.fromEntries(entries) as unknown as TemporalServerPorts;
   if (new Set(Object.values(ports)).size !== entries.length) return freeServerPorts();
   return ports;
@@ -177,6 +192,8 @@ export interface TemporalServerOptions {
   maxConns?: number;
   visibilityMaxConns?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Defaults to deploy/temporal/dynamicconfig/production.yaml (a test may add per-namespace overrides). */
+  dynamicConfigFile?: string;
   log?: (line: string) => void;
 }
 
@@ -199,7 +216,7 @@ export function serverConfigEnv(opts: TemporalServerOptions): Record<string, str
     MATCHING_MEMBERSHIP_PORT: String(p.matchingMembership),
     WORKER_MEMBERSHIP_PORT: String(p.workerMembership),
     PROMETHEUS_ENDPOINT: `127.0.0.1:${p.metrics}`,
-    DYNAMIC_CONFIG_FILE_PATH: dynamicConfigFile,
+    DYNAMIC_CONFIG_FILE_PATH: opts.dynamicConfigFile ?? dynamicConfigFile,
     TEMPORAL_LOG_LEVEL: opts.logLevel ?? 'warn',
   };
 }
@@ -286,6 +303,8 @@ export interface TemporalOnPostgresOptions extends Omit<TemporalServerOptions, '
   /** Free ports instead of the template's defaults (tests, benchmarks beside a dev server). */
   freePorts?: boolean;
   namespace?: string;
+  /** More namespaces to create the same way (each gets our search attributes). */
+  extraNamespaces?: string[];
   retention?: string;
 }
 
@@ -306,7 +325,9 @@ export async function startTemporalOnPostgres(opts: TemporalOnPostgresOptions): 
   const server = await startTemporalServer({ ...opts, databases, ports });
   const namespace = opts.namespace ?? 'default';
   try {
-    await runNamespaceJob({ address: server.address, namespace, ...(opts.retention ? { retention: opts.retention } : {}) }, opts.log);
+    for (const ns of [namespace, ...(opts.extraNamespaces ?? [])]) {
+      await runNamespaceJob({ address: server.address, namespace: ns, ...(opts.retention ? { retention: opts.retention } : {}) }, opts.log);
+    }
   } catch (err) {
     await server.stop();
     throw err;

@@ -18,7 +18,6 @@ export function workerTelemetryOptions(env: Env): TelemetryOptions | undefined {
         countersTotalSuffix: true,
         useSecondsForDurations: true,
       },
-      globalTags: { task_queue: env.TEMPORAL_TASK_QUEUE },
     },
   };
 }
