@@ -67,6 +67,7 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
     // deadlock-watchdog thread, and on a busy host one workflow thread spends much of its time waiting
     // for that; a second one runs other conversations' activations meanwhile (BENCHMARKS.md).
     workflowThreadPoolSize: 2,
+    shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
   });
   const running = worker.run();
   logger.info('worker started', { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE });

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { temporalConnectionEnv } from '../temporal/connection-env.ts';
-import { metricsEnv } from './metrics-env.ts';
+import { topologyEnv } from './topology-env.ts';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dataDir = join(projectRoot, '.data');
@@ -31,7 +31,7 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   ...temporalConnectionEnv,
-  ...metricsEnv,
+  ...topologyEnv,
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'PUBLIC_BASE_URL' | 'ENCRYPTION_KEY' | 'SESSION_SECRET'> & {
