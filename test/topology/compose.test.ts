@@ -9,9 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/env.ts';
-import { temporalBinary } from '../../scripts/temporal-dev-server.ts';
+import { searchAttributeArgs, temporalBinary } from '../../scripts/temporal-dev-server.ts';
 import {
   dynamicConfigFile,
+  searchAttributes,
   serverConfigArgs,
   temporalServerBinary,
   temporalServerVersion,
@@ -158,6 +159,12 @@ describe('docker-compose.yml', () => {
     // The jobs run the scripts npm run stack:server and test/topology run.
     expect(services['temporal-schema']!.entrypoint).toEqual(['sh', '/etc/intellisend/temporal/setup-schema.sh']);
     expect(services['temporal-namespace']!.entrypoint).toEqual(['sh', '/etc/intellisend/temporal/create-namespace.sh']);
+  });
+
+  it('registers on the production server every search attribute the dev server has (the namespace job reads one list)', async () => {
+    const production = new Set((await searchAttributes()).map((a) => `${a.name}=${a.type}`));
+    const dev = searchAttributeArgs.filter((a) => a !== '--search-attribute');
+    for (const attribute of dev) expect(production, attribute).toContain(attribute);
   });
 
   it('publishes only the app on every interface; the UI, Prometheus and Grafana on localhost; nothing else', () => {
