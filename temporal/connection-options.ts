@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { EnvError, type Env } from '../config/env.ts';
+import { registerSecret } from '../logging/logger.ts';
 import { temporalConnectionEnvNames } from './connection-env.ts';
 
 /** config/env.ts's defaults: a profile's address and namespace win over these. */
@@ -29,6 +30,9 @@ export interface TemporalConnectionConfig {
 }
 
 export function temporalConnection(env: Env): TemporalConnectionConfig {
+  // Masked wherever they might end up in a log line (an error message quoting a header, say).
+  registerSecret(env.TEMPORAL_API_KEY);
+  registerSecret(env.TEMPORAL_TLS_CLIENT_KEY_DATA);
   const profileFile = env.TEMPORAL_CONFIG_FILE;
   const useFile = Boolean(profileFile || env.TEMPORAL_PROFILE);
   const vars: Record<string, string> = {};
@@ -53,6 +57,7 @@ export function temporalConnection(env: Env): TemporalConnectionConfig {
   } catch (err) {
     throw new EnvError(`Invalid Temporal connection configuration: ${err instanceof Error ? err.message : String(err)}`);
   }
+  registerSecret(loaded.connectionOptions.apiKey);
   const address = loaded.connectionOptions.address ?? env.TEMPORAL_ADDRESS;
   const namespace = loaded.namespace ?? env.TEMPORAL_NAMESPACE;
   const tls = loaded.connectionOptions.tls;

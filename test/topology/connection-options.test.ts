@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvError, loadEnv } from '../../config/env.ts';
+import { createLogger, setLogSink } from '../../logging/logger.ts';
 import { temporalConnection } from '../../temporal/connection-options.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'intellisend-envconfig-'));
@@ -27,8 +28,13 @@ describe('temporal/connection-options', () => {
     expect(c.connectionOptions.apiKey).toBe('cloud-key-123');
     expect(c.connectionOptions.tls).toBe(true);
     expect(c.namespace).toBe('acme.a1b2c');
-    // What is logged says that a key is used, never the key.
+    // What is logged says that a key is used, never the key; the key itself is masked in any log line.
     expect(JSON.stringify(c.describe)).not.toContain('cloud-key-123');
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    createLogger('info', { service: 'test' }).error('Temporal said no', { error: new Error('bad key cloud-key-123') });
+    expect(lines.join('\n')).toContain('Temporal said no');
+    expect(lines.join('\n')).not.toContain('cloud-key-123');
   });
 
   it('presents a client certificate for mTLS, with a private CA and a server name', () => {
