@@ -5,7 +5,8 @@
 //      (default postgres://postgres@127.0.0.1:5432/postgres), named TEMPORAL_DB_NAME / TEMPORAL_VISIBILITY_DB_NAME
 //      (default intellisend_temporal, intellisend_temporal_visibility);
 //   3. the server, from deploy/temporal/config/server.yaml (the template compose mounts) with
-//      NUM_HISTORY_SHARDS (default 512, fixed once the databases exist) and the production dynamic config,
+//      NUM_HISTORY_SHARDS (default 512, fixed once the databases exist), TEMPORAL_DB_MAX_CONNS /
+//      TEMPORAL_VISIBILITY_DB_MAX_CONNS (default 20 / 10 per service, four services) and the production dynamic config,
 //      on 7233 (gRPC), 8000 (its metrics) and the other template defaults — or free ports with --free-ports;
 //   4. the namespace job (namespace TEMPORAL_NAMESPACE, retention TEMPORAL_RETENTION, our search attributes);
 //   5. the app's database (DATABASE_URL, default database `intellisend_stack` on the same server) migrated,
@@ -112,6 +113,8 @@ async function main(): Promise<void> {
     database: vars.TEMPORAL_DB_NAME || 'intellisend_temporal',
     visibilityDatabase: vars.TEMPORAL_VISIBILITY_DB_NAME || 'intellisend_temporal_visibility',
     ...(vars.NUM_HISTORY_SHARDS ? { shards: Number(vars.NUM_HISTORY_SHARDS) } : {}),
+    ...(vars.TEMPORAL_DB_MAX_CONNS ? { maxConns: Number(vars.TEMPORAL_DB_MAX_CONNS) } : {}),
+    ...(vars.TEMPORAL_VISIBILITY_DB_MAX_CONNS ? { visibilityMaxConns: Number(vars.TEMPORAL_VISIBILITY_DB_MAX_CONNS) } : {}),
     ...(vars.TEMPORAL_RETENTION ? { retention: vars.TEMPORAL_RETENTION } : {}),
     namespace: vars.TEMPORAL_NAMESPACE || 'default',
     freePorts,

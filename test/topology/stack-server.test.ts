@@ -42,6 +42,9 @@ describe.skipIf(!availability.ok)('npm run stack:server', () => {
         TEMPORAL_VISIBILITY_DB_NAME: databases[1],
         DATABASE_URL: appDb.toString(),
         LOG_LEVEL: 'warn',
+        // The machine's PostgreSQL is shared by every test file: at most 4 × (3 + 1) connections.
+        TEMPORAL_DB_MAX_CONNS: '3',
+        TEMPORAL_VISIBILITY_DB_MAX_CONNS: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
