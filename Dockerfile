@@ -22,6 +22,8 @@ WORKDIR /app
 # Files stay owned by root (read-only to the app); the processes run as the image's unprivileged `node` user.
 COPY --from=build /app /app
 USER node
-EXPOSE 3000
+# 3000: the app. 9464 / 9465: the API's and the worker's Prometheus metrics (METRICS_PORT, WORKER_METRICS_PORT
+# in docker-compose.yml), for the scraper on the internal network only: never publish them.
+EXPOSE 3000 9464 9465
 # docker-compose.yml overrides this for the worker (`node worker.ts`) and the migrate job (`node cli/main.ts migrate`).
 CMD ["node", "api/main.ts"]

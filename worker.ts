@@ -12,6 +12,8 @@ import { createLogger, registerSecret, type Logger } from './logging/logger.ts';
 import { installTemporalRuntimeLogging } from './logging/temporal-runtime.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 import { dataConverter } from './temporal/data-converter.ts';
+import { temporalConnection } from './temporal/connection-options.ts';
+import { workerTelemetryOptions } from './worker/runtime-telemetry.ts';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -49,10 +51,11 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
   // The booking activity's ServiceTitan clients reach only where this environment's policy allows.
   installServiceTitanEgress(serviceTitanEgressFor(env));
   const activityDeps = deps ?? createActivityDeps(env, logger);
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const { connectionOptions, namespace } = temporalConnection(env);
+  const connection = await NativeConnection.connect(connectionOptions);
   const worker = await Worker.create({
     connection,
-    namespace: env.TEMPORAL_NAMESPACE,
+    namespace,
     dataConverter: dataConverter(env),
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
@@ -68,6 +71,7 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
     // deadlock-watchdog thread, and on a busy host one workflow thread spends much of its time waiting
     // for that; a second one runs other conversations' activations meanwhile (BENCHMARKS.md).
     workflowThreadPoolSize: 2,
+    shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
   });
   const running = worker.run();
   logger.info('worker started', { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE });
@@ -86,8 +90,9 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
 if (import.meta.main) {
   const env = loadEnvOrExit();
   const logger = createLogger(env.LOG_LEVEL, { service: 'worker' });
-  // The SDK's own lines and workflow / activity logs go through the same logger (and its redaction).
-  installTemporalRuntimeLogging(logger, env.LOG_LEVEL);
+  // The SDK's own lines and workflow / activity logs go through the same logger (and its redaction);
+  // its metrics (when WORKER_METRICS_PORT is set) are served by the same runtime.
+  installTemporalRuntimeLogging(logger, env.LOG_LEVEL, workerTelemetryOptions(env));
   // The Temporal runtime shuts the worker down on SIGINT/SIGTERM; `running` then resolves.
   startWorker({ env, logger })
     .then(({ running }) => running)

@@ -1,5 +1,5 @@
 // Builds the Express app: webhooks, the inbox API, health, and (in production) the SvelteKit web.
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import type { EgressGuard } from '../clients/egress/index.ts';
@@ -12,8 +12,9 @@ import { httpLogger } from '../logging/http-logger.ts';
 import { registerSecret, type Logger } from '../logging/logger.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { TestConnectionLimiter } from './settings/test-connection-limiter.ts';
-import { dataConverter } from '../temporal/data-converter.ts';
+import { lazyTemporalClient } from '../temporal/connection-options.ts';
 import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
+import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
 import { tenantIdOf } from './auth/request-auth.ts';
 import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
@@ -62,6 +63,8 @@ export interface App {
   temporal: Client;
   /** The one LISTEN connection behind GET /api/events. */
   events: ConversationEventsHub;
+  /** Prometheus metrics; api/main.ts serves them on METRICS_PORT. */
+  metrics: ApiMetrics;
   close(): Promise<void>;
 }
 
@@ -94,9 +97,7 @@ export function createApp(deps: AppDeps): App {
   const { env, db, box, logger } = deps;
   for (const secret of secretsOf(env)) registerSecret(secret);
   const ownsTemporal = !deps.temporal;
-  const temporal =
-    deps.temporal ??
-    new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
+  const temporal = deps.temporal ?? lazyTemporalClient(env);
   const numbers = new NumberDirectory(db, box);
   const relay: InboundRelay =
     deps.inboundRelay === 'in-process'
@@ -107,6 +108,8 @@ export function createApp(deps: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(env.TRUST_PROXY));
+  const metrics = createApiMetrics(db);
+  app.use(metrics.webhookTimer);
   app.use(httpLogger({ logger, tenantOf: tenantIdOf }));
   app.use('/api', apiHeaders);
   app.use(twilioInboundRoutes({ publicBaseUrl: env.PUBLIC_BASE_URL, numbers, dispatcher, logger }));
@@ -159,6 +162,7 @@ export function createApp(deps: AppDeps): App {
     numbers,
     temporal,
     events,
+    metrics,
     async close() {
       await events.close();
       await relay.stop();

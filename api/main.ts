@@ -9,6 +9,7 @@ import { migrate } from '../db/migrate.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { createApp } from './app.ts';
+import { serveMetrics, type MetricsServer } from './metrics/metrics-server.ts';
 
 /** The SvelteKit adapter-node build, if `npm run build:web` (or `npm start`) has produced it. */
 async function loadWebHandler(env: Env): Promise<RequestHandler | undefined> {
@@ -29,12 +30,17 @@ export async function startApi({ env, logger }: { env: Env; logger: Logger }) {
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = `http://localhost:${port}`;
   logger.info('api listening', { url });
+  // Not on the public port: Prometheus scrapes METRICS_PORT (unset: no metrics listener).
+  const metrics: MetricsServer | null =
+    env.METRICS_PORT === undefined ? null : await serveMetrics(app.metrics.registry, { port: env.METRICS_PORT, host: env.METRICS_HOST });
+  if (metrics) logger.info('api metrics listening', { url: metrics.url });
   return {
     url,
     app,
     db,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await metrics?.close();
       await app.close();
       await db.sequelize.close();
     },

@@ -49,6 +49,12 @@ export interface BenchConfig {
     runs: number;
     naiveRuns: number;
   };
+  /**
+   * The Temporal the stacks run on: `dev` (the CLI's dev server, SQLite in memory; the figures in
+   * BENCHMARKS.md) or `server` (the production topology: the source-built server on PostgreSQL, 512 shards,
+   * scripts/temporal-server.ts). `--temporal=server` writes no BENCHMARKS.md unless --report is given.
+   */
+  temporal: 'dev' | 'server';
   /** Where BENCHMARKS.md goes; null: don't write it. */
   reportPath: string | null;
   command: string;
@@ -84,12 +90,15 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       'no-baseline': { type: 'boolean' },
       'no-report': { type: 'boolean' },
       report: { type: 'string' },
+      temporal: { type: 'string' },
     },
   });
   const scale = scaleOf(values.scale ?? env.BENCH_SCALE);
   const at = (full: number, min: number) => Math.max(min, Math.round(full * scale));
   const only = values.only ? list(values.only) : [...benchmarkNames];
   for (const name of only) if (!benchmarkNames.includes(name as BenchmarkName)) throw new Error(`--only: unknown benchmark ${name}`);
+  const temporal = values.temporal ?? env.BENCH_TEMPORAL ?? 'dev';
+  if (temporal !== 'dev' && temporal !== 'server') throw new Error(`--temporal must be dev or server; got ${temporal}`);
   const inboxConversations = values['inbox-conversations'] ? Number(values['inbox-conversations']) : at(100_000, 2_000);
   return {
     scale,
@@ -125,7 +134,8 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       runs: values['inbox-runs'] ? Number(values['inbox-runs']) : at(200, 30),
       naiveRuns: values['naive-runs'] ? Number(values['naive-runs']) : 3,
     },
-    reportPath: values['no-report'] ? null : (values.report ?? 'BENCHMARKS.md'),
+    temporal,
+    reportPath: values['no-report'] ? null : (values.report ?? (temporal === 'server' ? null : 'BENCHMARKS.md')),
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' ') + (env.BENCH_SCALE ? ` (BENCH_SCALE=${env.BENCH_SCALE})` : ''),
   };
 }

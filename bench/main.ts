@@ -1,6 +1,8 @@
 // npm run bench [-- --scale=quick|0.2|full --only=webhook,pipeline,inbox --rates=50,100,200 --duration=60 …]
 // (or BENCH_SCALE=quick npm run bench). Runs the benchmarks on this machine against real PostgreSQL and a
 // dedicated Temporal dev server, loopback only, and regenerates BENCHMARKS.md from the figures of the run.
+// `--temporal=server` runs the same on the production topology (the source-built Temporal server on
+// PostgreSQL) and writes .data/bench/results-temporal-server.json (and a report only with --report=FILE).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../config/env.ts';
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     totalSeconds: 0,
     command: cfg.command,
     scale: cfg.scale,
-    machine: await machineInfo(postgres.adminUrl),
+    machine: await machineInfo(postgres.adminUrl, cfg.temporal),
     webhook: null,
     pipeline: null,
     inbox: null,
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     // run leaves ~17,000 workflows in the dev server's in-memory SQLite, which slowed a pipeline run
     // measured after it on the same server by about a quarter.
     if (cfg.only.includes('webhook')) {
-      const stack = await startStack(postgres.adminUrl, log);
+      const stack = await startStack(postgres.adminUrl, log, cfg.temporal);
       try {
         results.webhook = await runWebhookBenchmark(stack, cfg, log);
       } finally {
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
       }
     }
     if (cfg.only.includes('pipeline')) {
-      const stack = await startStack(postgres.adminUrl, log);
+      const stack = await startStack(postgres.adminUrl, log, cfg.temporal);
       try {
         results.pipeline = await runPipelineBenchmark(stack, cfg, log);
       } finally {
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   results.finishedAt = new Date().toISOString();
   results.totalSeconds = (Date.now() - t0) / 1000;
   mkdirSync(benchDataDir, { recursive: true });
-  writeFileSync(join(benchDataDir, 'results.json'), JSON.stringify(results, null, 2));
+  writeFileSync(join(benchDataDir, cfg.temporal === 'server' ? 'results-temporal-server.json' : 'results.json'), JSON.stringify(results, null, 2));
   if (cfg.reportPath) {
     const path = join(projectRoot, cfg.reportPath);
     writeReport(path, results);

@@ -5,11 +5,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { temporalBinary } from '../scripts/temporal-dev-server.ts';
+import { temporalServerVersion } from '../scripts/temporal-server.ts';
 import type { BenchResults } from './main.ts';
 import { contactsTargetP95Ms } from './contacts.ts';
 import { mib, ms, ratio, type Summary } from './stats.ts';
 
-export async function machineInfo(adminUrl: string) {
+export async function machineInfo(adminUrl: string, temporalKind: 'dev' | 'server' = 'dev') {
   let postgres = 'unknown';
   const client = new pg.Client({ connectionString: adminUrl });
   try {
@@ -26,7 +27,10 @@ export async function machineInfo(adminUrl: string) {
   }
   let temporal = 'unknown';
   try {
-    temporal = execFileSync(temporalBinary, ['--version'], { encoding: 'utf8' }).trim();
+    temporal =
+      temporalKind === 'server'
+        ? `Temporal server ${temporalServerVersion} built from source (PostgreSQL persistence and visibility, 512 history shards)`
+        : `${execFileSync(temporalBinary, ['--version'], { encoding: 'utf8' }).trim()} (dev server, SQLite WAL + synchronous=OFF, in memory)`;
   } catch {
     // reported as unknown
   }
@@ -75,7 +79,7 @@ export function renderReport(r: BenchResults, analysis: string): string {
   out.push(`- Command: \`${r.command}\``);
   out.push(`- Scale: ${r.scale}${r.scale === 1 ? ' (full)' : ' (reduced — not the full sizes)'}`);
   out.push(`- Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM`);
-  out.push(`- Node ${m.node}; ${m.postgres}; ${m.temporal} (dev server, SQLite WAL + synchronous=OFF, in memory)`);
+  out.push(`- Node ${m.node}; ${m.postgres}; ${m.temporal}`);
   out.push(`- Everything on this one machine over 127.0.0.1: load generator, API, worker(s), fakes, PostgreSQL, Temporal.`, '');
 
   const targets: string[] = [];

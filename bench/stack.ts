@@ -1,6 +1,7 @@
 // The stack the webhook and pipeline benchmarks run against: a dedicated Temporal dev server (WAL pragmas),
 // a fresh migrated database on the local PostgreSQL, the fakes in a child process, the API in a child
 // process and workers in child processes — everything on 127.0.0.1.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import pg from 'pg';
 import { dataDir, loadEnv, type Env } from '../config/env.ts';
 import { createDatabase, createSequelize, type Database } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
-import { startTemporalDevServer, freePort, type TemporalDevServer } from '../scripts/temporal-dev-server.ts';
+import { startTemporalDevServer, freePort } from '../scripts/temporal-dev-server.ts';
+import { startTemporalOnPostgres } from '../scripts/temporal-server.ts';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { failureConverterPath } from '../temporal/data-converter.ts';
 import { createPhoneNumber, createServiceTitanConfig, createTenant } from '../test/support/factories.ts';
@@ -28,11 +30,35 @@ export interface BenchTenant {
   ourNumber: string;
 }
 
+export interface BenchTemporal {
+  address: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * `dev`: a dedicated dev server (WAL pragmas). `server`: the production topology, the source-built server
+ * with its two databases on the same PostgreSQL (dropped afterwards), 512 shards, free ports.
+ */
+async function startBenchTemporal(kind: 'dev' | 'server', adminUrl: string, cleanups: Array<() => Promise<void>>): Promise<BenchTemporal> {
+  if (kind === 'dev') return startTemporalDevServer();
+  const suffix = randomBytes(5).toString('hex');
+  const names = { database: `temporal_bench_${suffix}`, visibilityDatabase: `temporal_bench_${suffix}_vis` };
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    for (const db of [names.database, names.visibilityDatabase]) await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await c.end();
+  });
+  return startTemporalOnPostgres({ adminUrl, ...names, freePorts: true, logLevel: 'error' });
+}
+
 export interface Stack {
   env: Env;
   db: Database;
   box: SecretBox;
-  temporal: TemporalDevServer;
+  /** The dev server or the source-built server on PostgreSQL (--temporal): its address and process (for CPU). */
+  temporal: BenchTemporal;
   fakes: BenchChild;
   fakeUrls: FakeUrls;
   api: BenchChild;
@@ -45,7 +71,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(adminUrl: string, log: (line: string) => void): Promise<Stack> {
+export async function startStack(adminUrl: string, log: (line: string) => void, temporalKind: 'dev' | 'server' = 'dev'): Promise<Stack> {
   mkdirSync(benchDataDir, { recursive: true });
   const dbName = `intellisend_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -71,7 +97,7 @@ export async function startStack(adminUrl: string, log: (line: string) => void):
     await migrate(migrator);
     await migrator.close();
 
-    const [temporal, bundle] = await Promise.all([startTemporalDevServer(), bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger })]);
+    const [temporal, bundle] = await Promise.all([startBenchTemporal(temporalKind, adminUrl, cleanups), bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger })]);
     cleanups.push(() => temporal.stop());
     const bundlePath = join(benchDataDir, `workflow-bundle-${process.pid}.js`);
     writeFileSync(bundlePath, bundle.code);

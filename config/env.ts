@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseAllowedHosts } from '../clients/egress/egress-policy.ts';
 import { payloadKeysPattern } from '../temporal/payload-keys.ts';
+import { temporalConnectionEnv } from '../temporal/connection-env.ts';
+import { topologyEnv } from './topology-env.ts';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** `.data/` of the checkout; INTELLISEND_DATA_DIR moves it (a test's own npm start, a second demo). */
@@ -85,6 +87,8 @@ const schema = z.object({
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).default(20),
   WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(100),
   TRUST_PROXY: trustProxy.default(false),
+  ...temporalConnectionEnv,
+  ...topologyEnv,
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'TEMPORAL_ADDRESS' | 'PUBLIC_BASE_URL' | 'ENCRYPTION_KEY' | 'SESSION_SECRET'> & {

@@ -2,6 +2,7 @@
 // pino logger, so they carry the same redaction as every other line. Install once per process, before
 // the first worker or native connection is created.
 import type { LogLevel as TemporalLogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import type { TelemetryOptions } from '@temporalio/worker';
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Logger as PinoLogger } from 'pino';
 import type { LogLevel, Logger } from './logger.ts';
@@ -39,10 +40,12 @@ export class PinoTemporalLogger implements TemporalLogger {
 const coreLevelOf: Record<LogLevel, TemporalLogLevel> = { debug: 'INFO', info: 'WARN', warn: 'WARN', error: 'ERROR', silent: 'ERROR' };
 
 /** Routes every SDK log line of this process through `logger` (`sdk: 'temporal'` marks them). */
-export function installTemporalRuntimeLogging(logger: Logger, level: LogLevel): void {
+/** `telemetry`: the rest of the runtime's telemetry (the worker's Prometheus metrics), installed with it. */
+export function installTemporalRuntimeLogging(logger: Logger, level: LogLevel, telemetry: Omit<TelemetryOptions, 'logging'> = {}): void {
   Runtime.install({
     logger: new PinoTemporalLogger(logger.pino.child({ sdk: 'temporal' })),
     telemetryOptions: {
+      ...telemetry,
       logging: {
         // Core (Rust) logs are forwarded to the logger above instead of being printed by core itself.
         filter: makeTelemetryFilterString({ core: coreLevelOf[level], other: coreLevelOf[level] }),

@@ -1,11 +1,10 @@
 // Entry point of the API's outbox-relay thread: the Temporal client and its gRPC work live here, on an
 // event loop of their own, so the webhook's event loop only verifies, stores and answers.
-import { Client, Connection } from '@temporalio/client';
 import { parentPort, workerData } from 'node:worker_threads';
 import { requireDatabaseUrl } from '../../config/env.ts';
 import { createDatabase } from '../../db/connection.ts';
 import { createLogger } from '../../logging/logger.ts';
-import { dataConverter } from '../../temporal/data-converter.ts';
+import { lazyTemporalClient } from '../../temporal/connection-options.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import type { FromRelayThread, RelayThreadData, ToRelayThread } from './relay-thread-protocol.ts';
 
@@ -15,8 +14,8 @@ const { env, options } = workerData as RelayThreadData;
 const logger = createLogger(env.LOG_LEVEL, { service: 'api', thread: 'outbox-relay' });
 
 const db = createDatabase(requireDatabaseUrl(env), { poolMax: 4 });
-const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
+const temporal = lazyTemporalClient(env);
+const { connection } = temporal;
 const relay = new OutboxRelay({ temporal, db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, ...options });
 relay.start();
 

@@ -49,6 +49,8 @@ export interface PipelineOptions {
   openai?: boolean;
   /** Another Temporal server than the shared one (e.g. a dedicated dev server a test stops and restarts). */
   temporalAddress?: string;
+  /** Another namespace than `default` (it must exist on that server). */
+  temporalNamespace?: string;
   /**
    * Let the API build its own lazy Temporal connection (as production does), so it starts and answers
    * webhooks while Temporal is down. `pipeline.temporal` is then that same lazy client.
@@ -105,6 +107,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     NODE_ENV: 'test',
     DATABASE_URL: test.url,
     TEMPORAL_ADDRESS: options.temporalAddress ?? inject('temporalAddress'),
+    ...(options.temporalNamespace ? { TEMPORAL_NAMESPACE: options.temporalNamespace } : {}),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     PUBLIC_BASE_URL: 'https://intellisend.test',
     ...(options.openai === false ? {} : { OPENAI_API_KEY: openaiKey, OPENAI_BASE_URL: openai.url }),
