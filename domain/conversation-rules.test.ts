@@ -33,7 +33,7 @@ const rows: Row[] = [
   { rule: 'a person marking it handled clears the flag', facts: { needsAttention: true }, event: { kind: 'personMarked', needsAttention: false }, expected: { needsAttention: false } },
   { rule: 'a person may raise the flag again', facts: {}, event: { kind: 'personMarked', needsAttention: true }, expected: { needsAttention: true } },
   { rule: "a person's correction sets the category as theirs and books an episode that needs a person", facts: { category: 'complaint' }, event: { kind: 'personCorrected', category: 'engaged' }, expected: { category: 'engaged', categorySetByPerson: true, needsAttention: false, booking: 'start' } },
-  { rule: 'a correction to opt-out opts the contact out and stops the booking', facts: { bookingStatus: 'pending' }, event: { kind: 'personCorrected', category: 'opt_out' }, expected: { contactOptedOut: true, booking: 'stop' } },
+  { rule: 'a correction to opt-out opts the contact out, stops the booking, and counts as handled', facts: { bookingStatus: 'pending', needsAttention: true }, event: { kind: 'personCorrected', category: 'opt_out' }, expected: { contactOptedOut: true, booking: 'stop', needsAttention: false } },
   { rule: 'a correction away from opt-out does not opt the contact back in, and books nothing', facts: { category: 'opt_out', contactOptedOut: true }, event: { kind: 'personCorrected', category: 'complaint' }, expected: { category: 'complaint', contactOptedOut: true, booking: 'stop' } },
   // Bookings
   { rule: 'a booking outcome never changes needsAttention (handled stays handled)', facts: { needsAttention: false }, event: { kind: 'bookingOutcome', status: 'created' }, expected: { needsAttention: false, category: 'engaged' } },

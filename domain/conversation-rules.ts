@@ -50,6 +50,9 @@ export interface Decision {
   fileClassification: boolean;
 }
 
+/** Why a pending or retrying booking stopped: shown in the booking panel. */
+export const optedOutReason = 'customer opted out';
+
 /** What the workflow does with an inbound message before any filing. */
 export type InboundRoute = 'optOut' | 'optIn' | 'help' | 'classify';
 
@@ -117,8 +120,10 @@ export function decide(facts: ConversationFacts, event: ConversationEvent): Deci
         ...same,
         category: event.category,
         categorySetByPerson: true,
-        // A person moving it to opt-out opts the contact out; moving it away does not opt them back in.
+        // A person moving it to opt-out opts the contact out (and has handled it); moving it away does
+        // not opt them back in.
         contactOptedOut: facts.contactOptedOut || event.category === 'opt_out',
+        needsAttention: event.category === 'opt_out' ? false : facts.needsAttention,
       };
       return { ...next, booking: bookingIntent(next, facts.bookingStatus), fileClassification: true };
     }

@@ -24,8 +24,6 @@ export interface RetryResult {
 
 interface FailedRow {
   id: string;
-  our_number: string;
-  customer_number: string;
 }
 
 const batchSize = 10;
@@ -33,10 +31,8 @@ const batchSize = 10;
 /** `reason` travels with the signal, so the workflow's history says why the booking was tried again. */
 export async function retryFailedBookings(deps: RetryDeps, tenantId: string, reason: string): Promise<RetryResult> {
   const rows = await deps.db.sequelize.query<FailedRow>(
-    `SELECT cv.id, pn.phone AS our_number, ct.phone AS customer_number
+    `SELECT cv.id
        FROM conversations cv
-       JOIN phone_numbers pn ON pn.id = cv.phone_number_id
-       JOIN contacts ct ON ct.id = cv.contact_id
       WHERE cv.tenant_id = :tenantId AND cv.booking_status = 'failed' AND cv.service_titan_booking_id IS NULL
       ORDER BY cv.updated_at DESC`,
     { replacements: { tenantId }, type: QueryTypes.SELECT },
@@ -48,7 +44,7 @@ export async function retryFailedBookings(deps: RetryDeps, tenantId: string, rea
       rows.slice(i, i + batchSize).map((row) =>
         signalConversation(
           { temporal: deps.temporal, taskQueue: deps.taskQueue, timeoutMs: deps.signalTimeoutMs ?? 5_000 },
-          { tenantId, ourNumber: row.our_number, customerNumber: row.customer_number },
+          { tenantId, conversationId: row.id },
           retryBookingSignal,
           [{ reason }],
         ),

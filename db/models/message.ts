@@ -36,6 +36,10 @@ export const messageStatuses = [
 ] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
+/** Who wrote it: HELP replies and other automated texts are `system`. Filled in by the database when omitted. */
+export const messageAuthors = ['customer', 'person', 'assistant', 'system'] as const;
+export type MessageAuthor = (typeof messageAuthors)[number];
+
 export class Message extends Model<InferAttributes<Message>, InferCreationAttributes<Message>> {
   declare id: CreationOptional<string>;
   declare tenantId: string;
@@ -48,6 +52,14 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare authorUserId: CreationOptional<string | null>;
   /** Twilio's error code (e.g. "30003") from a failed or undelivered status callback. */
   declare errorCode: CreationOptional<string | null>;
+  /** Filled in by a trigger when omitted (inbound → customer, with a user → person, else system). */
+  declare author: CreationOptional<MessageAuthor>;
+  /** The conversation's episode it belongs to; filled in by a trigger when omitted. */
+  declare episode: CreationOptional<number>;
+  /** Inbound: the webhook stored it and the relay has not yet handed it to the workflow. */
+  declare relayPending: CreationOptional<boolean>;
+  /** Inbound: when the workflow filed it. */
+  declare filedAt: CreationOptional<Date | null>;
   declare numMedia: CreationOptional<number>;
   declare mediaUrls: CreationOptional<string[]>;
   declare createdAt: CreationOptional<Date>;
@@ -55,7 +67,7 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
 
   /** Present only when included. */
   declare conversation?: NonAttribute<Conversation>;
-  declare author?: NonAttribute<User | null>;
+  declare authorUser?: NonAttribute<User | null>;
 }
 
 export function initMessage(sequelize: Sequelize): typeof Message {
@@ -71,6 +83,11 @@ export function initMessage(sequelize: Sequelize): typeof Message {
       twilioSid: { type: DataTypes.TEXT, allowNull: true, unique: true },
       authorUserId: { type: DataTypes.UUID, allowNull: true },
       errorCode: { type: DataTypes.TEXT, allowNull: true },
+      // No model default: the database trigger derives them, so every writer gets the same rule.
+      author: { type: DataTypes.TEXT, allowNull: true, validate: { isIn: [[...messageAuthors]] } },
+      episode: { type: DataTypes.INTEGER, allowNull: true },
+      relayPending: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      filedAt: { type: DataTypes.DATE, allowNull: true },
       numMedia: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       mediaUrls: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
       createdAt: DataTypes.DATE,

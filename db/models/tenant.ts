@@ -12,6 +12,8 @@ import {
 export const defaultHelpReply =
   'Thanks for texting us! A team member will reply shortly. For urgent service, call the number on your invoice. Reply STOP to opt out.';
 
+export const defaultConversationIdleSeconds = 7 * 24 * 3600;
+
 export class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttributes<Tenant>> {
   declare id: CreationOptional<string>;
   declare name: string;
@@ -19,6 +21,8 @@ export class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttribut
   /** SecretBox ciphertext; read it through db/tenant-secrets.ts. */
   declare twilioAuthToken: CreationOptional<string | null>;
   declare helpReply: CreationOptional<string>;
+  /** A conversation without a message for this long resolves itself (default 7 days). */
+  declare conversationIdleSeconds: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -33,6 +37,7 @@ export function initTenant(sequelize: Sequelize): typeof Tenant {
       twilioAccountSid: { type: DataTypes.TEXT, allowNull: true },
       twilioAuthToken: { type: DataTypes.TEXT, allowNull: true },
       helpReply: { type: DataTypes.TEXT, allowNull: false, defaultValue: defaultHelpReply },
+      conversationIdleSeconds: { type: DataTypes.INTEGER, allowNull: false, defaultValue: defaultConversationIdleSeconds },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

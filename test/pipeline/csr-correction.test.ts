@@ -42,7 +42,7 @@ describe('a CSR re-files a conversation', () => {
       return conv?.serviceTitanBookingId ? conv : null;
     }, { what: 'a booking after the correction' });
     expect(booked.classificationSource).toBe('csr');
-    const mine = p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${c.id}`);
+    const mine = p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${c.id}-episode-1`);
     expect(mine).toHaveLength(1);
     expect(String(mine[0]!.body.summary)).toContain('COMPLAINT');
   });

@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 const bookingsFor = (conversationId: string) =>
-  p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversationId}`);
+  p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversationId}-episode-1`);
 
 describe('re-delivered and out-of-order webhooks', () => {
   it('stores 20 messages once each, delivered twice in shuffled order, and books once', async () => {
