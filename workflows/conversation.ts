@@ -3,34 +3,13 @@
 // completes when the conversation is resolved and nothing is in flight; everything it needs lives in
 // Postgres, and the next message signalWithStarts a fresh run. The rules (domain/conversation-rules.ts)
 // are applied by the activities, which tell the loop what to do about the booking.
-import {
-  CancellationScope,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  isCancellation,
-  log,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, log, setHandler } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { optedOutReason, type BookingIntent } from '../domain/conversation-rules.ts';
 import { ai, bookingFirstTry, bookingRetries, sms, store } from './activity-options.ts';
-import {
-  bookingStatusKey,
-  categoryCorrectedSignal,
-  categoryKey,
-  conversationChangedSignal,
-  conversationStateQuery,
-  inboundMessageSignal,
-  outboundMessageSignal,
-  problemKey,
-  retryBookingSignal,
-  type BookingStatus,
-  type Category,
-  type ConversationWorkflowInput,
-  type QueuedWork,
-} from './definitions.ts';
+import { bookingStatusKey, categoryKey, problemKey, type BookingStatus, type Category } from './definitions.ts';
+import { categoryCorrectedSignal, conversationChangedSignal, conversationStateQuery, inboundMessageSignal } from './definitions.ts';
+import { outboundMessageSignal, retryBookingSignal, type ConversationWorkflowInput, type QueuedWork } from './definitions.ts';
 import { failureMessage, isConfigError } from './failures.ts';
 
 interface State {
@@ -52,14 +31,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(categoryCorrectedSignal, ({ category, booking }) => void state.queue.push({ kind: 'corrected', category, booking }));
   setHandler(retryBookingSignal, () => void state.queue.push({ kind: 'retryBooking' }));
   setHandler(conversationChangedSignal, () => void state.queue.push({ kind: 'changed' }));
-  setHandler(conversationStateQuery, () => ({
-    conversationId,
-    episode: state.episode,
-    category: state.category,
-    bookingStatus: state.bookingStatus,
-    queued: state.queue.length,
-    bookingInFlight: state.booking !== null,
-  }));
+  setHandler(conversationStateQuery, () => ({ ...pick(state), conversationId, queued: state.queue.length, bookingInFlight: state.booking !== null }));
 
   const setCategory = (category: Category) => {
     if (category !== state.category) upsertSearchAttributes([{ key: categoryKey, value: (state.category = category) }]);
@@ -127,9 +99,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     applyBooking(filed.booking, filed.episode);
   }
 
-  async function send(messageId: string): Promise<void> {
-    await sms.sendOutboundMessage({ messageId }).catch((err: unknown) => store.recordOutboundFailure({ messageId, error: failureMessage(err) }));
-  }
+  const send = (messageId: string) =>
+    sms.sendOutboundMessage({ messageId }).then(() => undefined, (err: unknown) => store.recordOutboundFailure({ messageId, error: failureMessage(err) }));
 
   async function apply(work: QueuedWork): Promise<void> {
     if (work.kind === 'inbound') await fileInbound(work.messageId);
@@ -165,6 +136,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     else if (!(await condition(woken, Math.max(life.idleInMs, 1)))) await store.resolveIfIdle({ conversationId });
   }
 }
+
+const pick = ({ episode, category, bookingStatus }: State) => ({ episode, category, bookingStatus });
 
 function classifierDown(err: unknown): null {
   log.warn('Classifier unavailable, filing as engaged', { error: failureMessage(err) });
