@@ -156,3 +156,19 @@ describe('only a person clears needsAttention, and nothing raises it again for a
     expect(c.needsAttention).toBe(false);
   });
 });
+
+describe('names from ServiceTitan', () => {
+  it("fills an empty contact name from ServiceTitan's customer lookup, and never overwrites a person's", async () => {
+    const known = uniquePhone();
+    const named = uniquePhone();
+    for (const [phone, name] of [[known, 'Dana Whitfield'], [named, 'Someone Else']] as const) {
+      p.fakes.serviceTitan.addCustomer({ tenantId: p.serviceTitan.tenantId, name, phone: phone.slice(2) });
+    }
+    await p.test.db.models.Contact.create({ tenantId: p.tenant.id, phone: named, firstName: 'Sam', lastName: null });
+    await texted(known, 'Can you tune up our furnace before winter?');
+    await texted(named, 'Can you tune up our furnace before winter?');
+    await Promise.all([booked(known), booked(named)]);
+    expect(await contactOf(known)).toMatchObject({ firstName: 'Dana', lastName: 'Whitfield' });
+    expect(await contactOf(named)).toMatchObject({ firstName: 'Sam', lastName: null });
+  });
+});
