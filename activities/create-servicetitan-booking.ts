@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { QueryTypes } from 'sequelize';
+import { Op, QueryTypes, type WhereOptions } from 'sequelize';
+import type { Conversation } from '../db/models/conversation.ts';
 import { serviceTitanClientFor } from '../clients/servicetitan/client.ts';
 import { ServiceTitanError } from '../clients/servicetitan/errors.ts';
 import { bookingPriorities, type BookingPriority } from '../clients/servicetitan/types.ts';
@@ -38,8 +39,8 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
   const { db, box, serviceTitanTokens, env, logger } = deps;
   const { sequelize, models } = db;
 
-  async function setStatus(conversationId: string, tenantId: string, fields: Record<string, unknown>) {
-    await models.Conversation.update(fields, { where: { id: conversationId } });
+  async function setStatus(conversationId: string, tenantId: string, fields: Record<string, unknown>, where: WhereOptions<Conversation> = {}) {
+    await models.Conversation.update(fields, { where: { ...where, id: conversationId } });
     await notifyConversationUpdated(sequelize, { tenantId, id: conversationId });
   }
 
@@ -110,10 +111,13 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
     } catch (err) {
       const failure = toFailure(err);
       logger.warn('ServiceTitan booking attempt failed', { conversationId, attempt: context.info.attempt, error: failure.message });
-      await setStatus(conversationId, tenantId, {
-        bookingLastError: failure.message,
-        ...(failure.nonRetryable ? { bookingStatus: 'failed' } : { bookingStatus: 'retrying' }),
-      });
+      // An attempt that was still running when the customer opted out leaves their `skipped` alone.
+      await setStatus(
+        conversationId,
+        tenantId,
+        { bookingLastError: failure.message, bookingStatus: failure.nonRetryable ? 'failed' : 'retrying' },
+        { episode, bookingStatus: { [Op.ne]: 'skipped' } },
+      );
       throw failure;
     } finally {
       clearInterval(heartbeat);

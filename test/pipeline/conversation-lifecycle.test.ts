@@ -40,10 +40,11 @@ async function completed(handle: WorkflowHandle) {
   }, { what: 'the workflow run to complete' });
 }
 
-async function resolve(id: string) {
+/** `racing`: a text may reopen it between the resolve and the answer, so only the answer is checked. */
+async function resolve(id: string, { racing = false } = {}) {
   const res = await csr.post<{ conversation: ConversationDetailView }>(`/api/conversations/${id}/resolve`);
   expect(res.status).toBe(200);
-  expect(res.body.conversation).toMatchObject({ id, status: 'resolved' });
+  expect(res.body.conversation).toMatchObject({ id, status: racing ? expect.any(String) : 'resolved' });
 }
 
 describe('a resolved conversation and its next episode', () => {
@@ -133,7 +134,7 @@ describe('a resolved conversation and its next episode', () => {
       const handle = await p.workflowFor(customer);
       // Resolve, and text at the same moment, a few times: some texts land while the run is finishing.
       for (let round = 1; round <= 4; round++) {
-        const [, res] = await Promise.all([resolve(c.id), p.sendInbound({ from: customer, body: `One more thing, round ${round}` })]);
+        const [, res] = await Promise.all([resolve(c.id, { racing: true }), p.sendInbound({ from: customer, body: `One more thing, round ${round}` })]);
         expect(res.status).toBe(200);
         await filed(customer);
       }
