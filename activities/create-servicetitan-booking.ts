@@ -70,6 +70,7 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
 
     const context = Context.current();
     const heartbeat = setInterval(() => context.heartbeat(), 2_000);
+    let foundName: string | null = null;
     try {
       const outcome = await sequelize.transaction(async (transaction): Promise<BookingOutcome> => {
         // Bounded wait: a stuck earlier attempt holds the lock at most for its own HTTP timeouts.
@@ -91,7 +92,8 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
           await models.Conversation.update({ bookingStatus: 'skipped', bookingLastError: optedOutReason }, { where: { id: conversationId }, transaction });
           return { status: 'skipped', reason: optedOutReason };
         }
-        const id = await findOrCreateBooking(config, conversationId, episode);
+        const { id, customerName } = await findOrCreateBooking(config, conversationId, episode);
+        foundName = customerName;
         // A booking's outcome never changes needsAttention (domain/conversation-rules.ts).
         await sequelize.query(
           `WITH cv AS (
@@ -107,6 +109,8 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
         return { status: 'created', bookingId: id };
       });
       if (outcome.status === 'skipped') await notifyConversationUpdated(sequelize, { tenantId, id: conversationId });
+      // After the commit, so the contact row is never locked while ServiceTitan is called.
+      if (foundName) await fillContactName(db, conversation.contactId, foundName);
       return outcome;
     } catch (err) {
       const failure = toFailure(err);
@@ -124,12 +128,17 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
     }
   };
 
-  async function findOrCreateBooking(config: BookableServiceTitanSettings, conversationId: string, episode: number): Promise<string> {
+  /** The booking's id, and the name ServiceTitan knows the customer by (null when it does not). */
+  async function findOrCreateBooking(
+    config: BookableServiceTitanSettings,
+    conversationId: string,
+    episode: number,
+  ): Promise<{ id: string; customerName: string | null }> {
     const client = serviceTitanClientFor(config, { tokenCache: serviceTitanTokens });
     const provider = config.bookingProvider;
     const externalId = bookingExternalId(conversationId, episode);
     const existing = await client.findBookingByExternalId(provider, externalId);
-    if (existing) return String(existing.id);
+    if (existing) return { id: String(existing.id), customerName: null };
 
     const booking = await loadBookingContext(db, conversationId, 5);
     if (!booking) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
@@ -145,7 +154,6 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
     });
     const fullName = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
     const customer = await client.findCustomerByPhone(contact.phone).catch(() => null);
-    if (customer?.name) await fillContactName(db, booking.contactId, customer.name);
     const created = await client.createBooking(provider, {
       source: config.bookingSourceLabel || 'IntelliSend SMS',
       name: fullName || customer?.name || `SMS customer ${formatPhoneForDisplay(contact.phone)}`,
@@ -161,7 +169,7 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
       ...(config.jobTypeId ? { jobTypeId: config.jobTypeId } : {}),
       ...(config.campaignId ? { campaignId: config.campaignId } : {}),
     });
-    return String(created.id);
+    return { id: String(created.id), customerName: customer?.name ?? null };
   }
 }
 
