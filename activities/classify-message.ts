@@ -12,8 +12,7 @@ interface ClassifyContextRow {
 }
 
 export interface ClassifyMessageInput {
-  conversationId: string;
-  messageSid: string;
+  messageId: string;
 }
 
 /** Asks OpenAI to file one inbound message, with the few messages before it as context. */
@@ -27,15 +26,14 @@ export function classifyMessage(deps: Pick<ActivityDeps, 'db' | 'classifier'>) {
               (SELECT json_agg(json_build_object('id', r.id, 'direction', r.direction, 'body', r.body)
                                 ORDER BY r.created_at DESC, r.id DESC)
                  FROM (SELECT id, direction, body, created_at FROM messages
-                        WHERE conversation_id = :conversationId
+                        WHERE conversation_id = m.conversation_id AND created_at <= m.created_at
                         ORDER BY created_at DESC, id DESC LIMIT 6) r) AS recent
          FROM messages m
-         LEFT JOIN conversations cv ON cv.id = :conversationId
-         LEFT JOIN tenants t ON t.id = cv.tenant_id
-        WHERE m.twilio_sid = :messageSid`,
-      { replacements: { conversationId: input.conversationId, messageSid: input.messageSid }, type: QueryTypes.SELECT },
+         LEFT JOIN tenants t ON t.id = m.tenant_id
+        WHERE m.id = :messageId`,
+      { replacements: { messageId: input.messageId }, type: QueryTypes.SELECT },
     );
-    if (!row) throw ApplicationFailure.nonRetryable(`Message ${input.messageSid} is not recorded`, 'ClassifierConfigError');
+    if (!row) throw ApplicationFailure.nonRetryable(`Message ${input.messageId} is not recorded`, 'ClassifierConfigError');
     try {
       const result = await classifier.classify({
         body: row.body,

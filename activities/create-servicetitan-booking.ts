@@ -1,49 +1,54 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { QueryTypes } from 'sequelize';
+import { Op, QueryTypes, type WhereOptions } from 'sequelize';
+import type { Conversation } from '../db/models/conversation.ts';
 import { serviceTitanClientFor } from '../clients/servicetitan/client.ts';
 import { ServiceTitanError } from '../clients/servicetitan/errors.ts';
 import { bookingPriorities, type BookingPriority } from '../clients/servicetitan/types.ts';
 import { notifyConversationUpdated, notifyConversationUpdatedSql } from '../db/conversation-events.ts';
 import { isBookable, loadServiceTitanConfig, missingBookingFields, type BookableServiceTitanSettings } from '../db/tenant-secrets.ts';
 import { bookingExternalId, formatBookingSummary, formatTranscript } from '../domain/conversation-summary.ts';
+import { optedOutReason } from '../domain/conversation-rules.ts';
 import { formatPhoneForDisplay, nationalNumber } from '../domain/phone.ts';
+import { fillContactName } from '../db/repositories/contact-names.ts';
 import { loadBookingContext } from './load-booking-context.ts';
 import type { ActivityDeps, BookingOutcome } from './types.ts';
 
-/** The activity: one attempt, numbered and heartbeating as Temporal runs it. */
-export function createServiceTitanBooking(deps: ActivityDeps) {
-  const attemptBooking = serviceTitanBookingAttempt(deps);
-  return ({ conversationId }: { conversationId: string }): Promise<BookingOutcome> => {
-    const { info } = Context.current();
-    return attemptBooking(conversationId, { attempt: info.attempt, heartbeats: !info.isLocal });
-  };
+
+export interface BookingInput {
+  conversationId: string;
+  /** The episode this booking is for: a later episode gets a booking of its own. */
+  episode: number;
+  /** Later tries (the workflow's retrying call) show the conversation as `retrying`. */
+  retrying: boolean;
 }
 
-export interface BookingAttemptOptions {
-  /** 1 for the first try: later ones show the conversation as `retrying`. */
-  attempt: number;
-  /** Heartbeat while working, so a killed worker is noticed in seconds (task-queue activities only). */
-  heartbeats: boolean;
+/** The activity: one attempt, heartbeating as Temporal runs it. */
+export function createServiceTitanBooking(deps: ActivityDeps) {
+  const attemptBooking = serviceTitanBookingAttempt(deps);
+  return (input: BookingInput): Promise<BookingOutcome> => attemptBooking(input);
 }
 
 /**
- * One attempt at the conversation's one ServiceTitan booking. ServiceTitan has no idempotency key, so each
- * attempt first looks the booking up by its stable externalId, under a per-conversation advisory lock
- * so that an attempt Temporal gave up on but which still runs cannot create a second one beside it.
+ * One attempt at the episode's one ServiceTitan booking. ServiceTitan has no idempotency key, so each
+ * attempt first looks the booking up by its stable externalId (conversation + episode), under a
+ * per-conversation advisory lock so that an attempt Temporal gave up on but which still runs cannot
+ * create a second one beside it. Under that lock, right before any create, it checks again that the
+ * customer has not opted out and that the episode is still the current one.
  */
 export function serviceTitanBookingAttempt(deps: ActivityDeps) {
   const { db, box, serviceTitanTokens, env, logger } = deps;
   const { sequelize, models } = db;
 
-  async function setStatus(conversationId: string, tenantId: string, fields: Record<string, unknown>) {
-    await models.Conversation.update(fields, { where: { id: conversationId } });
+  async function setStatus(conversationId: string, tenantId: string, fields: Record<string, unknown>, where: WhereOptions<Conversation> = {}) {
+    await models.Conversation.update(fields, { where: { ...where, id: conversationId } });
     await notifyConversationUpdated(sequelize, { tenantId, id: conversationId });
   }
 
-  return async (conversationId: string, { attempt, heartbeats }: BookingAttemptOptions): Promise<BookingOutcome> => {
+  return async ({ conversationId, episode, retrying }: BookingInput): Promise<BookingOutcome> => {
     const conversation = await models.Conversation.findByPk(conversationId);
     if (!conversation) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
     const { tenantId } = conversation;
+    if (conversation.episode !== episode) return { status: 'skipped', reason: 'a later episode started' };
     if (conversation.serviceTitanBookingId) return { status: 'created', bookingId: conversation.serviceTitanBookingId };
 
     const config = await loadServiceTitanConfig(db, box, tenantId);
@@ -57,16 +62,17 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
       throw ApplicationFailure.nonRetryable(error, 'ServiceTitanConfigError');
     }
 
+    const retryingNow = retrying || Context.current().info.attempt > 1;
     await models.Conversation.update(
-      { bookingStatus: attempt > 1 ? 'retrying' : 'pending', bookingAttempts: sequelize.literal('booking_attempts + 1') },
-      { where: { id: conversationId } },
+      { bookingStatus: retryingNow ? 'retrying' : 'pending', bookingAttempts: sequelize.literal('booking_attempts + 1') },
+      { where: { id: conversationId, episode } },
     );
 
-    // A local first try has no heartbeat: the workflow task it runs in is what times out if we die.
-    const context = heartbeats ? Context.current() : null;
-    const heartbeat = context ? setInterval(() => context.heartbeat(), 2_000) : undefined;
+    const context = Context.current();
+    const heartbeat = setInterval(() => context.heartbeat(), 2_000);
+    let foundName: string | null = null;
     try {
-      const bookingId = await sequelize.transaction(async (transaction) => {
+      const outcome = await sequelize.transaction(async (transaction): Promise<BookingOutcome> => {
         // Bounded wait: a stuck earlier attempt holds the lock at most for its own HTTP timeouts.
         await sequelize.query("SELECT set_config('lock_timeout', '25s', true), pg_advisory_xact_lock(hashtext(:key))", {
           replacements: { key: `servicetitan-booking:${conversationId}` },
@@ -74,45 +80,65 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
           transaction,
         });
         // A separate statement: its snapshot is taken after the lock, so it sees what the holder committed.
-        const [fresh] = await sequelize.query<{ service_titan_booking_id: string | null }>(
-          'SELECT service_titan_booking_id FROM conversations WHERE id = :conversationId',
+        const [fresh] = await sequelize.query<{ service_titan_booking_id: string | null; episode: number; category: string; opted_out: boolean }>(
+          `SELECT cv.service_titan_booking_id, cv.episode, cv.category, ct.opted_out
+             FROM conversations cv JOIN contacts ct ON ct.id = cv.contact_id WHERE cv.id = :conversationId`,
           { replacements: { conversationId }, type: QueryTypes.SELECT, transaction },
         );
-        if (fresh?.service_titan_booking_id) return fresh.service_titan_booking_id;
-        const id = await findOrCreateBooking(config, conversationId);
+        if (!fresh || fresh.episode !== episode) return { status: 'skipped', reason: 'a later episode started' };
+        if (fresh.service_titan_booking_id) return { status: 'created', bookingId: fresh.service_titan_booking_id };
+        // After an opt-out nothing more is created at ServiceTitan, whatever attempt this is.
+        if (fresh.opted_out || fresh.category === 'opt_out') {
+          await models.Conversation.update({ bookingStatus: 'skipped', bookingLastError: optedOutReason }, { where: { id: conversationId }, transaction });
+          return { status: 'skipped', reason: optedOutReason };
+        }
+        const { id, customerName } = await findOrCreateBooking(config, conversationId, episode);
+        foundName = customerName;
+        // A booking's outcome never changes needsAttention (domain/conversation-rules.ts).
         await sequelize.query(
           `WITH cv AS (
              UPDATE conversations
                 SET service_titan_booking_id = :id, service_titan_booking_created_at = now(), booking_status = 'created',
-                    booking_last_error = NULL, needs_attention = true, updated_at = now()
+                    booking_last_error = NULL, updated_at = now()
               WHERE id = :conversationId
               RETURNING id, tenant_id
            )
            SELECT ${notifyConversationUpdatedSql('cv')} FROM cv`,
           { replacements: { id, conversationId }, type: QueryTypes.SELECT, transaction },
         );
-        return id;
+        return { status: 'created', bookingId: id };
       });
-      return { status: 'created', bookingId };
+      if (outcome.status === 'skipped') await notifyConversationUpdated(sequelize, { tenantId, id: conversationId });
+      // After the commit, so the contact row is never locked while ServiceTitan is called.
+      if (foundName) await fillContactName(db, conversation.contactId, foundName);
+      return outcome;
     } catch (err) {
       const failure = toFailure(err);
-      logger.warn('ServiceTitan booking attempt failed', { conversationId, attempt, error: failure.message });
-      await setStatus(conversationId, tenantId, {
-        bookingLastError: failure.message,
-        ...(failure.nonRetryable ? { bookingStatus: 'failed' } : { bookingStatus: 'retrying' }),
-      });
+      logger.warn('ServiceTitan booking attempt failed', { conversationId, attempt: context.info.attempt, error: failure.message });
+      // An attempt that was still running when the customer opted out leaves their `skipped` alone.
+      await setStatus(
+        conversationId,
+        tenantId,
+        { bookingLastError: failure.message, bookingStatus: failure.nonRetryable ? 'failed' : 'retrying' },
+        { episode, bookingStatus: { [Op.ne]: 'skipped' } },
+      );
       throw failure;
     } finally {
       clearInterval(heartbeat);
     }
   };
 
-  async function findOrCreateBooking(config: BookableServiceTitanSettings, conversationId: string): Promise<string> {
+  /** The booking's id, and the name ServiceTitan knows the customer by (null when it does not). */
+  async function findOrCreateBooking(
+    config: BookableServiceTitanSettings,
+    conversationId: string,
+    episode: number,
+  ): Promise<{ id: string; customerName: string | null }> {
     const client = serviceTitanClientFor(config, { tokenCache: serviceTitanTokens });
     const provider = config.bookingProvider;
-    const externalId = bookingExternalId(conversationId);
+    const externalId = bookingExternalId(conversationId, episode);
     const existing = await client.findBookingByExternalId(provider, externalId);
-    if (existing) return String(existing.id);
+    if (existing) return { id: String(existing.id), customerName: null };
 
     const booking = await loadBookingContext(db, conversationId, 5);
     if (!booking) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
@@ -143,7 +169,7 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
       ...(config.jobTypeId ? { jobTypeId: config.jobTypeId } : {}),
       ...(config.campaignId ? { campaignId: config.campaignId } : {}),
     });
-    return String(created.id);
+    return { id: String(created.id), customerName: customer?.name ?? null };
   }
 }
 

@@ -1,29 +1,30 @@
 // The activity factory: every side effect of the conversation workflow, bound to its dependencies.
-import { applyClassification } from './apply-classification.ts';
 import { classifyMessage } from './classify-message.ts';
+import { conversationLifecycle, resolveIfIdle } from './conversation-lifecycle.ts';
 import { createServiceTitanBooking } from './create-servicetitan-booking.ts';
 import { fileInboundMessage } from './file-inbound-message.ts';
 import { recordHelpReply } from './help-reply.ts';
 import { importContacts, markContactImportFailed } from './import-contacts.ts';
-import { recordBookingGaveUp, recordOutboundFailure } from './record-failures.ts';
-import { recordInboundMessage } from './record-inbound-message.ts';
+import { loadInbound } from './load-inbound.ts';
+import { recordBookingEnded, recordOutboundFailure, recordProblem } from './record-failures.ts';
 import { sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
-export type { FiledInbound, FirstBookingTry } from './file-inbound-message.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    fileInboundMessage: fileInboundMessage(deps),
-    recordInboundMessage: recordInboundMessage(deps),
+    loadInbound: loadInbound(deps),
     classifyMessage: classifyMessage(deps),
-    applyClassification: applyClassification(deps),
-    createServiceTitanBooking: createServiceTitanBooking(deps),
-    recordBookingGaveUp: recordBookingGaveUp(deps),
+    fileInboundMessage: fileInboundMessage(deps),
     recordHelpReply: recordHelpReply(deps),
     sendOutboundMessage: sendOutboundMessage(deps),
     recordOutboundFailure: recordOutboundFailure(deps),
+    createServiceTitanBooking: createServiceTitanBooking(deps),
+    recordBookingEnded: recordBookingEnded(deps),
+    recordProblem: recordProblem(deps),
+    conversationLifecycle: conversationLifecycle(deps),
+    resolveIfIdle: resolveIfIdle(deps),
     importContacts: importContacts(deps),
     markContactImportFailed: markContactImportFailed(deps),
   };

@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): App {
     deps.inboundRelay === 'in-process'
       ? new OutboxRelay({ temporal, db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger })
       : new ThreadedOutboxRelay({ env, logger });
-  const dispatcher = new InboundDispatcher({ db, logger, relay });
+  const dispatcher = new InboundDispatcher({ db, relay });
 
   const app = express();
   app.disable('x-powered-by');

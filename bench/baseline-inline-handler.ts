@@ -79,7 +79,7 @@ if (import.meta.main) {
         name: `SMS customer ${message.from}`,
         summary: message.body,
         isFirstTimeClient: true,
-        externalId: `${bookingExternalId(conversationId)}-${message.messageSid}`,
+        externalId: `${bookingExternalId(conversationId, 1)}-${message.messageSid}`,
         contacts: [{ type: 'MobilePhone', value: nationalNumber(message.from), memo: 'Texted via IntelliSend' }],
       });
       await sequelize.query(

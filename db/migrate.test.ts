@@ -4,7 +4,7 @@ import { createEmptyTestDatabase, type EmptyTestDatabase } from '../test/support
 import { createSequelize } from './connection.ts';
 import { createMigrator, migrate, migrationFileNames } from './migrate.ts';
 
-const tables = ['tenants', 'users', 'phone_numbers', 'contacts', 'conversations', 'messages', 'servicetitan_configs', 'inbound_outbox'];
+const tables = ['tenants', 'users', 'phone_numbers', 'contacts', 'conversations', 'messages', 'servicetitan_configs'];
 
 async function publicTables(sequelize: Sequelize): Promise<string[]> {
   // pg_tables rather than information_schema.tables, whose results Sequelize reshapes.

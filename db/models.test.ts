@@ -12,6 +12,7 @@ import {
   createTenant,
   createUser,
   twilioMessageSid,
+  uniquePhone,
 } from '../test/support/factories.ts';
 import { defaultHelpReply } from './models/index.ts';
 
@@ -176,15 +177,18 @@ describe('ServiceTitan configs', () => {
   });
 });
 
-describe('inbound outbox', () => {
-  it('holds one row per MessageSid', async () => {
-    const messageSid = twilioMessageSid();
-    const row = await t.db.models.InboundOutbox.create({ messageSid, workflowId: 'conversation-x', payload: { body: 'hi' } });
-    await row.reload();
-    expect(row).toMatchObject({ attempts: 0, lastError: null, deliveredAt: null, payload: { body: 'hi' } });
-    await expect(
-      t.db.models.InboundOutbox.create({ messageSid, workflowId: 'conversation-x', payload: {} }),
-    ).rejects.toBeInstanceOf(UniqueConstraintError);
+describe('messages', () => {
+  it('get their author and episode from the database when a writer leaves them out', async () => {
+    const { tenant } = await createTenant(t.db, box);
+    const number = await createPhoneNumber(t.db, { tenantId: tenant.id, phone: uniquePhone() });
+    const contact = await t.db.models.Contact.create({ tenantId: tenant.id, phone: uniquePhone() });
+    const conversation = await t.db.models.Conversation.create({ tenantId: tenant.id, contactId: contact.id, phoneNumberId: number.id, episode: 3 });
+    const base = { tenantId: tenant.id, conversationId: conversation.id, body: 'x' };
+    const inbound = await t.db.models.Message.create({ ...base, direction: 'inbound', status: 'received', twilioSid: twilioMessageSid() });
+    const automated = await t.db.models.Message.create({ ...base, direction: 'outbound', status: 'queued' });
+    await Promise.all([inbound.reload(), automated.reload()]);
+    expect([inbound.author, inbound.episode, inbound.relayPending]).toEqual(['customer', 3, false]);
+    expect([automated.author, automated.episode]).toEqual(['system', 3]);
   });
 });
 

@@ -74,7 +74,8 @@ describe('formatBookingSummary', () => {
     }
   });
   it('uses a stable external id per conversation', () => {
-    expect(bookingExternalId('c1')).toBe(bookingExternalId('c1'));
-    expect(bookingExternalId('c1')).not.toBe(bookingExternalId('c2'));
+    expect(bookingExternalId('c1', 1)).toBe(bookingExternalId('c1', 1));
+    expect(bookingExternalId('c1', 1)).not.toBe(bookingExternalId('c2', 1));
+    expect(bookingExternalId('c1', 2)).not.toBe(bookingExternalId('c1', 1));
   });
 });

@@ -49,6 +49,7 @@ export function formatBookingSummary(s: BookingSummaryInput): string {
   ].join('\n');
 }
 
-export function bookingExternalId(conversationId: string): string {
-  return `intellisend-conversation-${conversationId}`;
+/** Stable per conversation and episode: each episode that needs a person gets a booking of its own. */
+export function bookingExternalId(conversationId: string, episode: number): string {
+  return `intellisend-conversation-${conversationId}-episode-${episode}`;
 }

@@ -12,6 +12,7 @@ export const searchAttributeArgs = [
   '--search-attribute', 'TenantId=Keyword',
   '--search-attribute', 'ConversationCategory=Keyword',
   '--search-attribute', 'BookingStatus=Keyword',
+  '--search-attribute', 'ConversationProblem=Keyword',
 ];
 
 export interface TemporalDevServer {

@@ -2,21 +2,11 @@
 // The API imports these so both ends share one typed name.
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { BookingIntent } from '../domain/conversation-rules.ts';
 
-/** One inbound SMS as the webhook accepted it: only whitelisted fields. `messageSid` is the dedup key. */
-export interface InboundMessage {
-  messageSid: string;
-  accountSid: string;
-  tenantId: string;
-  /** Our Twilio number (E.164) that received it. */
-  to: string;
-  /** The customer's number (E.164). */
-  from: string;
-  body: string;
-  numMedia: number;
-  mediaUrls: string[];
-  /** ISO time the webhook accepted it. */
-  receivedAt: string;
+/** An inbound SMS the webhook stored: the workflow loads what it needs by id. */
+export interface InboundRequest {
+  messageId: string;
 }
 
 /** A reply a person queued in the inbox; the message row already exists with status `queued`. */
@@ -24,10 +14,15 @@ export interface OutboundRequest {
   messageId: string;
 }
 
-export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
+export const inboundMessageSignal = defineSignal<[InboundRequest]>('inboundMessage');
 export const outboundMessageSignal = defineSignal<[OutboundRequest]>('outboundMessage');
-/** A person re-filed the conversation in the inbox; the workflow follows (search attribute, booking). */
-export const categoryCorrectedSignal = defineSignal<[{ category: Category }]>('categoryCorrected');
+/**
+ * A person re-filed the conversation in the inbox (already in Postgres); the workflow follows: search
+ * attribute, and the booking as the rules decided (`start`, `stop`, `keep`).
+ */
+export const categoryCorrectedSignal = defineSignal<[{ category: Category; booking: BookingIntent }]>('categoryCorrected');
+/** A person resolved or reopened the conversation (already in Postgres): the workflow looks again. */
+export const conversationChangedSignal = defineSignal<[{ change: 'resolved' | 'reopened' }]>('conversationChanged');
 /** Sent when an admin fixes the ServiceTitan configuration or asks to retry failed bookings. */
 export const retryBookingSignal = defineSignal<[{ reason: string }]>('retryBooking');
 
@@ -35,40 +30,35 @@ export type BookingStatus = 'none' | 'pending' | 'retrying' | 'created' | 'faile
 export type Category = 'engaged' | 'opt_out' | 'complaint';
 
 export interface ConversationState {
-  conversationId: string | null;
+  conversationId: string;
+  episode: number;
   category: Category | null;
   bookingStatus: BookingStatus;
-  bookingId: string | null;
   queued: number;
-  seenMessageSids: number;
+  bookingInFlight: boolean;
 }
 export const conversationStateQuery = defineQuery<ConversationState>('conversationState');
 
 export const tenantIdKey = defineSearchAttributeKey('TenantId', 'KEYWORD');
 export const categoryKey = defineSearchAttributeKey('ConversationCategory', 'KEYWORD');
 export const bookingStatusKey = defineSearchAttributeKey('BookingStatus', 'KEYWORD');
+/** Set when work could not be done (a non-retryable failure): `ConversationProblem="booking-failed"`. */
+export const problemKey = defineSearchAttributeKey('ConversationProblem', 'KEYWORD');
 
+/** Everything else lives in Postgres: a run ends when the conversation is resolved; the next message starts a new one. */
 export interface ConversationWorkflowInput {
   tenantId: string;
-  ourNumber: string;
-  customerNumber: string;
-  /** Carried through continue-as-new. */
-  carried?: {
-    conversationId: string | null;
-    queue: QueuedWork[];
-    seenMessageSids: string[];
-    category: Category | null;
-    bookingStatus: BookingStatus;
-    bookingId: string | null;
-  };
+  conversationId: string;
 }
 
 export type QueuedWork =
-  | { kind: 'inbound'; message: InboundMessage }
-  | { kind: 'outbound'; request: OutboundRequest }
+  | { kind: 'inbound'; messageId: string }
+  | { kind: 'outbound'; messageId: string }
   | { kind: 'retryBooking' }
-  | { kind: 'corrected'; category: Category };
+  | { kind: 'corrected'; category: Category; booking: BookingIntent }
+  | { kind: 'changed' };
 
-export function conversationWorkflowId(tenantId: string, ourNumber: string, customerNumber: string): string {
-  return `conversation-${tenantId}-${ourNumber}-${customerNumber}`;
+/** Names the tenant and the conversation, and carries no phone number (ids are not encrypted). */
+export function conversationWorkflowId(tenantId: string, conversationId: string): string {
+  return `conversation-${tenantId}-${conversationId}`;
 }

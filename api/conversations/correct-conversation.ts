@@ -1,13 +1,15 @@
-// A person's correction of the classifier: a new category (source `csr`) and/or marking it handled.
-// Moving a conversation to opt_out opts the contact out; moving it away does not opt them back in
-// (only the customer can, by texting START).
+// A person's correction of the classifier (a new category, source `csr`) and/or marking it handled, as
+// the rules decide (domain/conversation-rules.ts). Moving a conversation to opt_out opts the contact out;
+// moving it away does not opt them back in (only the customer can, by texting START).
 import type { Database } from '../../db/connection.ts';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
 import type { ConversationCategory } from '../../db/models/index.ts';
-import type { SessionUser } from '../auth/request-auth.ts';
+import { applyDecision, lockConversation } from '../../db/repositories/conversation-decisions.ts';
+import { decide, type BookingIntent } from '../../domain/conversation-rules.ts';
 import type { Logger } from '../../logging/logger.ts';
+import type { SessionUser } from '../auth/request-auth.ts';
 import { categoryCorrectedSignal } from '../../workflows/definitions.ts';
-import { conversationAddress, signalConversation, type ConversationTemporal } from '../temporal/signal-conversation.ts';
+import { signalConversation, type ConversationTemporal } from '../temporal/signal-conversation.ts';
 import { loadConversationRow } from './conversation-row.ts';
 import { conversationNotFound } from './get-conversation.ts';
 import { presentConversationDetail, type ConversationDetailView } from './present-conversation.ts';
@@ -28,36 +30,27 @@ export async function correctConversation(
   correction: Correction,
   deps?: CorrectionDeps,
 ): Promise<ConversationDetailView> {
-  const { sequelize, models } = db;
-  let recategorized = false;
-  await sequelize.transaction(async (transaction) => {
-    const conversation = await models.Conversation.findOne({
-      where: { id, tenantId: user.tenantId },
-      transaction,
-      lock: transaction.LOCK.UPDATE,
-    });
+  const { sequelize } = db;
+  const recategorized = await sequelize.transaction(async (transaction) => {
+    const conversation = await lockConversation(db, { conversationId: id, tenantId: user.tenantId }, transaction);
     if (!conversation) throw conversationNotFound();
-    const changes: Partial<Pick<typeof conversation, 'category' | 'classificationSource' | 'classificationConfidence' | 'classificationReason' | 'needsAttention'>> = {};
-    if (correction.category !== undefined && correction.category !== conversation.category) {
-      changes.category = correction.category;
-      recategorized = true;
-      changes.classificationSource = 'csr';
-      changes.classificationConfidence = 1;
-      changes.classificationReason = `Filed as ${correction.category.replace('_', '-')} by ${user.email}.`;
-      // An opt-out asks nothing more of a person unless they say otherwise in the same request.
-      if (correction.category === 'opt_out' && correction.needsAttention === undefined) changes.needsAttention = false;
+    let changed: { category: ConversationCategory; booking: BookingIntent } | null = null;
+    if (correction.category !== undefined && correction.category !== conversation.facts.category) {
+      const decision = decide(conversation.facts, { kind: 'personCorrected', category: correction.category });
+      const reason = `Filed as ${correction.category.replace('_', '-')} by ${user.email}.`;
+      const handledByPerson = decision.needsAttention === false && conversation.facts.needsAttention;
+      await applyDecision(db, conversation, { decision, classification: { confidence: 1, reason, source: 'csr' }, handledByPerson }, transaction);
+      conversation.facts = { ...conversation.facts, ...decision };
+      changed = { category: decision.category, booking: decision.booking };
     }
-    if (correction.needsAttention !== undefined) changes.needsAttention = correction.needsAttention;
-    if (Object.keys(changes).length > 0) await conversation.update(changes, { transaction });
-    if (correction.category === 'opt_out') {
-      await models.Contact.update(
-        { optedOut: true, optedOutAt: new Date() },
-        { where: { id: conversation.contactId, tenantId: user.tenantId, optedOut: false }, transaction },
-      );
+    if (correction.needsAttention !== undefined) {
+      const decision = decide(conversation.facts, { kind: 'personMarked', needsAttention: correction.needsAttention });
+      await applyDecision(db, conversation, { decision, handledByPerson: !correction.needsAttention }, transaction);
     }
     await notifyConversationUpdated(sequelize, { tenantId: user.tenantId, id }, transaction);
+    return changed;
   });
-  if (recategorized && correction.category && deps) await tellWorkflow(db, user.tenantId, id, correction.category, deps);
+  if (recategorized && deps) await tellWorkflow(user.tenantId, id, recategorized, deps);
   const row = await loadConversationRow(db, user.tenantId, id);
   if (!row) throw conversationNotFound();
   return presentConversationDetail(row);
@@ -65,12 +58,15 @@ export async function correctConversation(
 
 /**
  * Best effort: the database already holds the correction; the workflow learns it so its search attribute
- * is right and a conversation moved to engaged or complaint gets its booking.
+ * is right and the booking starts or stops as the rules decided.
  */
-async function tellWorkflow(db: Database, tenantId: string, id: string, category: ConversationCategory, deps: CorrectionDeps) {
-  const address = await conversationAddress(db, tenantId, id);
-  if (!address) return;
-  await signalConversation(deps, address, categoryCorrectedSignal, [{ category }]).catch((err: unknown) =>
-    deps.logger.warn('could not tell the workflow about a correction', { conversationId: id, error: err }),
+async function tellWorkflow(
+  tenantId: string,
+  conversationId: string,
+  change: { category: ConversationCategory; booking: BookingIntent },
+  deps: CorrectionDeps,
+) {
+  await signalConversation(deps, { tenantId, conversationId }, categoryCorrectedSignal, [change]).catch((err: unknown) =>
+    deps.logger.warn('could not tell the workflow about a correction', { conversationId, error: err }),
   );
 }

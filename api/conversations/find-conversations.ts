@@ -19,9 +19,15 @@ export const tabCategory: Record<InboxTab, ConversationCategory> = {
 
 export type TabCounts = Record<InboxTab, number>;
 
+/** The inbox shows open conversations unless asked for resolved ones or all. */
+export const statusFilters = ['open', 'resolved', 'all'] as const;
+export type StatusFilter = (typeof statusFilters)[number];
+
 export interface FindConversationsInput {
   tenantId: string;
   tab: InboxTab;
+  /** Default `open`; tabs and counts apply within it. */
+  status?: StatusFilter;
   search?: string;
   /** 1..100 */
   limit: number;
@@ -69,7 +75,9 @@ interface CountRow {
 export async function findConversations(db: Database, input: FindConversationsInput): Promise<ConversationPage> {
   const terms = searchTerms(input.search);
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-  const replacements: Record<string, string | number | boolean | null> = { tenantId: input.tenantId };
+  const status = input.status ?? 'open';
+  const replacements: Record<string, string | number | boolean | null> = { tenantId: input.tenantId, status };
+  const statusFilter = (alias: string) => (status === 'all' ? '' : `AND ${alias}.status = :status`);
   let searchFilter = '';
   if (terms) {
     const matching = matchingConversationIdsSql(terms);
@@ -87,11 +95,11 @@ export async function findConversations(db: Database, input: FindConversationsIn
       ? `SELECT cv.category, count(*)::int AS total, (count(*) FILTER (WHERE cv.needs_attention))::int AS attention
            FROM (${matchingConversationIdsSql(terms).sql}) matched (id)
            CROSS JOIN LATERAL (SELECT c.category, c.needs_attention FROM conversations c
-                                WHERE c.id = matched.id AND c.tenant_id = :tenantId LIMIT 1) cv
+                                WHERE c.id = matched.id AND c.tenant_id = :tenantId ${statusFilter('c')} LIMIT 1) cv
           GROUP BY cv.category`
       : `SELECT cv.category, count(*)::int AS total, (count(*) FILTER (WHERE cv.needs_attention))::int AS attention
            FROM conversations cv
-          WHERE cv.tenant_id = :tenantId
+          WHERE cv.tenant_id = :tenantId ${statusFilter('cv')}
           GROUP BY cv.category`,
     { replacements, type: QueryTypes.SELECT },
   );
@@ -111,7 +119,7 @@ export async function findConversations(db: Database, input: FindConversationsIn
 WITH page AS (
   SELECT cv.*, ${utcMicros('cv.last_message_at')} AS key_last_message_at, ${utcMicros('cv.created_at')} AS key_created_at
     FROM conversations cv
-   WHERE cv.tenant_id = :tenantId AND cv.category = :category ${searchFilter} ${cursorFilter}
+   WHERE cv.tenant_id = :tenantId AND cv.category = :category ${statusFilter('cv')} ${searchFilter} ${cursorFilter}
    ORDER BY ${orderBySql}
    LIMIT :limit
 )

@@ -1,5 +1,14 @@
 // The contract's `Conversation` shape, from one row of conversationSelect (conversation-row.ts).
-import type { BookingStatus, ClassificationSource, ConversationCategory, MessageDirection, MessageStatus } from '../../db/models/index.ts';
+import type { PastEpisode } from '../../db/models/conversation.ts';
+import type {
+  BookingStatus,
+  ClassificationSource,
+  ConversationCategory,
+  ConversationStatus,
+  MessageAuthor,
+  MessageDirection,
+  MessageStatus,
+} from '../../db/models/index.ts';
 
 /** What conversationSelect returns per conversation. */
 export interface ConversationRow {
@@ -16,6 +25,10 @@ export interface ConversationRow {
   classification_confidence: number | null;
   classification_reason: string | null;
   classification_source: ClassificationSource | null;
+  status: ConversationStatus;
+  episode: number;
+  last_error: string | null;
+  past_episodes: PastEpisode[];
   contact_id: string;
   contact_first_name: string | null;
   contact_last_name: string | null;
@@ -39,6 +52,9 @@ export interface ConversationView {
   bookingStatus: BookingStatus;
   serviceTitanBookingId: string | null;
   serviceTitanBookingCreatedAt: string | null;
+  status: ConversationStatus;
+  /** 1, 2, …: the booking fields are this episode's. */
+  episode: number;
 }
 
 export interface ConversationDetailView extends ConversationView {
@@ -51,6 +67,10 @@ export interface ConversationDetailView extends ConversationView {
   };
   /** Extension for the booking panel. */
   booking: { status: BookingStatus; attempts: number; lastError: string | null };
+  /** Extension: work the workflow could not do (a non-retryable failure), for the conversation view. */
+  lastError: string | null;
+  /** Extension: the bookings of ended episodes. */
+  pastEpisodes: PastEpisode[];
 }
 
 export interface MessageRow {
@@ -61,6 +81,8 @@ export interface MessageRow {
   error_code: string | null;
   author_user_id: string | null;
   resend_of: string | null;
+  author: MessageAuthor;
+  episode: number;
   created_at: Date;
 }
 
@@ -75,6 +97,8 @@ export interface MessageView {
   authorUserId: string | null;
   /** Extension: the `unknown` message a person resent as this one. */
   resendOf: string | null;
+  author: MessageAuthor;
+  episode: number;
 }
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
@@ -101,6 +125,8 @@ export function presentConversation(row: ConversationRow): ConversationView {
     bookingStatus: row.booking_status,
     serviceTitanBookingId: row.service_titan_booking_id,
     serviceTitanBookingCreatedAt: isoOrNull(row.service_titan_booking_created_at),
+    status: row.status,
+    episode: row.episode,
   };
 }
 
@@ -114,6 +140,8 @@ export function presentConversationDetail(row: ConversationRow): ConversationDet
       source: row.classification_source,
     },
     booking: { status: row.booking_status, attempts: row.booking_attempts, lastError: row.booking_last_error },
+    lastError: row.last_error,
+    pastEpisodes: row.past_episodes,
   };
 }
 
@@ -127,5 +155,7 @@ export function presentMessage(row: MessageRow): MessageView {
     errorCode: row.error_code,
     authorUserId: row.author_user_id,
     resendOf: row.resend_of,
+    author: row.author,
+    episode: row.episode,
   };
 }

@@ -3,11 +3,13 @@
 // first so the workflow's send activity can never look for a row that is not visible yet; if Temporal
 // cannot be reached the row is taken back out (compensation) and the API answers 503.
 import type { Client } from '@temporalio/client';
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/connection.ts';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
+import { lockConversation } from '../../db/repositories/conversation-decisions.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { outboundMessageSignal, type OutboundRequest } from '../../workflows/definitions.ts';
+import { decide } from '../../domain/conversation-rules.ts';
 import { signalConversation } from '../temporal/signal-conversation.ts';
 import type { SessionUser } from '../auth/request-auth.ts';
 import { ConflictError, ServiceUnavailableError } from '../errors.ts';
@@ -27,11 +29,9 @@ export interface SendReplyDeps {
 
 interface Target {
   conversation_id: string;
-  contact_opted_out: boolean;
-  our_number: string;
-  customer_number: string;
   needs_attention: boolean;
   last_message_at: Date | null;
+  handled_at: Date | null;
 }
 
 /** What a person sends: new text, or the text of an `unknown` message they chose to resend. */
@@ -61,30 +61,29 @@ export async function queuePersonsMessage(
 
   const { message, target } = await sequelize.transaction(async (transaction) => {
     // FOR SHARE on the contact: an opt-out committing meanwhile waits for us or is seen by us.
-    const [found] = await sequelize.query<Target>(
-      `SELECT cv.id AS conversation_id, ct.opted_out AS contact_opted_out, pn.phone AS our_number,
-              ct.phone AS customer_number, cv.needs_attention, cv.last_message_at
-         FROM conversations cv
-         JOIN contacts ct ON ct.id = cv.contact_id
-         JOIN phone_numbers pn ON pn.id = cv.phone_number_id
-        WHERE cv.id = :conversationId AND cv.tenant_id = :tenantId
-        FOR SHARE OF ct FOR UPDATE OF cv`,
-      { replacements: { conversationId, tenantId }, type: QueryTypes.SELECT, transaction },
-    );
-    if (!found) throw conversationNotFound();
-    if (found.contact_opted_out) {
+    const conversation = await lockConversation(db, { conversationId, tenantId }, transaction);
+    if (!conversation) throw conversationNotFound();
+    if (conversation.facts.contactOptedOut) {
       throw new ConflictError('This customer has opted out of text messages (they texted STOP); a reply cannot be sent.');
     }
+    const found: Target = {
+      conversation_id: conversation.id,
+      needs_attention: conversation.facts.needsAttention,
+      last_message_at: conversation.lastMessageAt,
+      handled_at: conversation.handledAt,
+    };
     const { body, resendOf = null } = await draft(transaction);
     const created = await models.Message.create(
       { tenantId, conversationId, direction: 'outbound', body, status: 'queued', authorUserId: user.id, resendOf },
       { transaction },
     );
+    // A person's reply: the rules clear needsAttention (decide → personReplied) and mark it handled now.
+    const { needsAttention } = decide(conversation.facts, { kind: 'personReplied' });
     await sequelize.query(
-      `UPDATE conversations SET needs_attention = false,
+      `UPDATE conversations SET needs_attention = :needsAttention, handled_at = now(),
               last_message_at = GREATEST(last_message_at, :at), updated_at = now()
         WHERE id = :conversationId`,
-      { replacements: { conversationId, at: created.createdAt }, transaction },
+      { replacements: { conversationId, at: created.createdAt, needsAttention }, transaction },
     );
     return { message: created, target: found };
   });
@@ -109,6 +108,8 @@ export async function queuePersonsMessage(
     status: message.status,
     error_code: null,
     author_user_id: message.authorUserId,
+    author: 'person',
+    episode: message.episode ?? 1,
     resend_of: message.resendOf,
     created_at: message.createdAt,
   };
@@ -117,7 +118,7 @@ export async function queuePersonsMessage(
 
 function signalWorkflow(deps: SendReplyDeps, tenantId: string, target: Target, request: OutboundRequest): Promise<unknown> {
   const { temporal, taskQueue, signalTimeoutMs = 5_000 } = deps;
-  const address = { tenantId, ourNumber: target.our_number, customerNumber: target.customer_number };
+  const address = { tenantId, conversationId: target.conversation_id };
   return signalConversation({ temporal, taskQueue, timeoutMs: signalTimeoutMs }, address, outboundMessageSignal, [request]);
 }
 
@@ -137,12 +138,14 @@ async function compensate(db: Database, messageId: string, createdAt: Date, befo
     await sequelize.query(
       `UPDATE conversations
           SET needs_attention = CASE WHEN needs_attention = false THEN :needsAttention ELSE needs_attention END,
+              handled_at = CAST(:handledAt AS timestamptz),
               last_message_at = CASE WHEN last_message_at = :ourAt THEN CAST(:previousAt AS timestamptz) ELSE last_message_at END
         WHERE id = :conversationId`,
       {
         replacements: {
           conversationId: before.conversation_id,
           needsAttention: before.needs_attention,
+          handledAt: before.handled_at,
           ourAt: createdAt,
           previousAt: before.last_message_at,
         },

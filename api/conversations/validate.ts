@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { conversationCategories } from '../../db/models/index.ts';
 import { ValidationError } from '../errors.ts';
 import { uuidPattern } from './cursor.ts';
-import { inboxTabs } from './find-conversations.ts';
+import { inboxTabs, statusFilters } from './find-conversations.ts';
 import { maxSearchLength } from './search.ts';
 import { maxReplyLength } from './send-reply.ts';
 
@@ -19,6 +19,7 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.
 
 export const listQuerySchema = z.object({
   tab: z.enum(inboxTabs, { error: `must be one of ${inboxTabs.join(', ')}` }).default('engaged'),
+  status: z.enum(statusFilters, { error: `must be one of ${statusFilters.join(', ')}` }).default('open'),
   search: z.string({ error: 'must be given once' }).max(maxSearchLength, `must be at most ${maxSearchLength} characters`).optional(),
   limit: z
     .string({ error: 'must be given once' })

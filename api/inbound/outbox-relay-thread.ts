@@ -26,13 +26,6 @@ port.on('message', (message: ToRelayThread) => {
     case 'deliver':
       relay.deliver(message.entry);
       return;
-    case 'signal':
-      relay.signal(message.message).then(
-        () => reply({ kind: 'signalled', requestId: message.requestId, error: null }),
-        (err: unknown) =>
-          reply({ kind: 'signalled', requestId: message.requestId, error: err instanceof Error ? err.message : String(err) }),
-      );
-      return;
     case 'stop':
       void (async () => {
         await relay.stop();

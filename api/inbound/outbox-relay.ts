@@ -1,16 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../../db/connection.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { inboundMessageSignal, type InboundMessage } from '../../workflows/definitions.ts';
+import { markInboundSignalled, pendingInboundMessages, type PendingInbound } from '../../db/repositories/inbound-messages.ts';
+import { inboundMessageSignal } from '../../workflows/definitions.ts';
 import { signalConversation } from '../temporal/signal-conversation.ts';
 import type { InboundRelay } from './inbound-relay.ts';
-import {
-  markOutboxDelivered,
-  pendingOutboxEntries,
-  pruneDeliveredOutbox,
-  recordOutboxFailure,
-  type OutboxEntry,
-} from './inbound-outbox.ts';
+
+type OutboxEntry = PendingInbound;
 
 export interface OutboxRelayOptions {
   temporal: Client;
@@ -25,11 +21,11 @@ export interface OutboxRelayOptions {
   staleAfterMs?: number;
   /** Signals in flight at once, across conversations (one conversation is always one at a time). */
   maxConcurrentSignals?: number;
-  outboxRetentionDays?: number;
 }
 
 /**
- * Delivers the inbound outbox to the conversation workflows, behind the webhook's answer:
+ * Delivers stored inbound messages (`relay_pending`) to their conversation workflows, behind the
+ * webhook's answer:
  *
  * - Fast path: each conversation has a lane that signals its messages one at a time, in arrival order;
  *   lanes of different conversations run in parallel.
@@ -54,7 +50,6 @@ export class OutboxRelay implements InboundRelay {
   #flushing: Promise<void> = Promise.resolve();
   #sweepTimer: NodeJS.Timeout | null = null;
   #sweeping: Promise<void> | null = null;
-  #lastPrune = 0;
   #stopped = false;
 
   constructor(options: OutboxRelayOptions) {
@@ -63,72 +58,67 @@ export class OutboxRelay implements InboundRelay {
       relayIntervalMs: 1_000,
       staleAfterMs: 15_000,
       maxConcurrentSignals: 32,
-      outboxRetentionDays: 7,
       ...options,
     };
   }
 
-  /** A message just committed to the outbox: signal it now, unless older ones wait for the sweeper. */
+  /** A message just committed: signal it now, unless older ones wait for the sweeper. */
   deliver(entry: OutboxEntry): void {
     if (this.#backlog || this.#stopped) return;
     this.#enqueue(entry);
   }
 
-  /** Straight to Temporal, for when Postgres cannot take the message. */
-  async signal(message: InboundMessage): Promise<void> {
-    await this.#signal(message);
-  }
-
   #enqueue(entry: OutboxEntry): void {
-    this.#inFlight.add(entry.id);
-    const lane = this.#lanes.get(entry.workflowId);
+    this.#inFlight.add(entry.messageId);
+    const lane = this.#lanes.get(entry.conversationId);
     if (lane) {
       lane.push(entry);
       return;
     }
-    this.#lanes.set(entry.workflowId, [entry]);
-    void this.#runLane(entry.workflowId);
+    this.#lanes.set(entry.conversationId, [entry]);
+    void this.#runLane(entry.conversationId);
   }
 
-  async #runLane(workflowId: string): Promise<void> {
-    const lane = this.#lanes.get(workflowId);
+  async #runLane(conversationId: string): Promise<void> {
+    const lane = this.#lanes.get(conversationId);
     while (lane && lane.length > 0) {
       const entry = lane[0]!;
       const ok = await this.#deliver(entry);
       if (!ok) {
         // Temporal is unreachable: the rest of this lane stays in Postgres for the sweeper, in order.
-        for (const left of lane) this.#inFlight.delete(left.id);
+        for (const left of lane) this.#inFlight.delete(left.messageId);
         break;
       }
       lane.shift();
     }
-    this.#lanes.delete(workflowId);
+    this.#lanes.delete(conversationId);
   }
 
   /** Signals one message; on success it is queued to be marked delivered. */
   async #deliver(entry: OutboxEntry): Promise<boolean> {
     await this.#acquireSignalSlot();
     try {
-      await this.#signal(entry.message);
+      await this.#signal(entry);
     } catch (err) {
       const error = errorMessage(err);
-      if (!this.#backlog) this.#o.logger.warn('Temporal unreachable; inbound messages wait in the outbox', { error });
+      if (!this.#backlog) this.#o.logger.warn('Temporal unreachable; inbound messages wait in Postgres', { error });
       this.#backlog = true;
       this.#temporalDownUntil = Date.now() + 2_000;
-      await recordOutboxFailure(this.#o.db, entry.id, error).catch(() => undefined);
       return false;
     } finally {
       this.#releaseSignalSlot();
     }
-    this.#delivered.push(entry.id);
+    this.#delivered.push(entry.messageId);
     this.#flushTimer ??= setTimeout(() => void this.#flushDelivered(), 50);
     return true;
   }
 
-  #signal(message: InboundMessage): Promise<unknown> {
+  #signal(entry: OutboxEntry): Promise<unknown> {
     const { temporal, taskQueue, signalTimeoutMs } = this.#o;
-    const address = { tenantId: message.tenantId, ourNumber: message.to, customerNumber: message.from };
-    return signalConversation({ temporal, taskQueue, timeoutMs: signalTimeoutMs }, address, inboundMessageSignal, [message]);
+    const address = { tenantId: entry.tenantId, conversationId: entry.conversationId };
+    return signalConversation({ temporal, taskQueue, timeoutMs: signalTimeoutMs }, address, inboundMessageSignal, [
+      { messageId: entry.messageId },
+    ]);
   }
 
   #acquireSignalSlot(): Promise<void> {
@@ -152,7 +142,7 @@ export class OutboxRelay implements InboundRelay {
     if (ids.length === 0) return this.#flushing;
     this.#delivered = [];
     this.#flushing = this.#flushing
-      .then(() => markOutboxDelivered(this.#o.db, ids))
+      .then(() => markInboundSignalled(this.#o.db, ids))
       .then(
         () => ids.forEach((id) => this.#inFlight.delete(id)),
         (err: unknown) => {
@@ -173,7 +163,7 @@ export class OutboxRelay implements InboundRelay {
     let delivered = 0;
     for (;;) {
       const backlog = this.#backlog;
-      const batch = await pendingOutboxEntries(this.#o.db, {
+      const batch = await pendingInboundMessages(this.#o.db, {
         limit: 500,
         olderThanMs: backlog ? 0 : this.#o.staleAfterMs,
         excludeIds: [...this.#inFlight],
@@ -184,18 +174,18 @@ export class OutboxRelay implements InboundRelay {
       }
       const byConversation = new Map<string, OutboxEntry[]>();
       for (const entry of batch) {
-        const list = byConversation.get(entry.workflowId);
+        const list = byConversation.get(entry.conversationId);
         if (list) list.push(entry);
-        else byConversation.set(entry.workflowId, [entry]);
+        else byConversation.set(entry.conversationId, [entry]);
       }
       let failed = false;
       await Promise.all(
         [...byConversation.values()].map(async (entries) => {
           for (const entry of entries) {
             if (failed) return;
-            this.#inFlight.add(entry.id);
+            this.#inFlight.add(entry.messageId);
             if (!(await this.#deliver(entry))) {
-              this.#inFlight.delete(entry.id);
+              this.#inFlight.delete(entry.messageId);
               failed = true;
               return;
             }
@@ -214,23 +204,14 @@ export class OutboxRelay implements InboundRelay {
       if (Date.now() >= this.#temporalDownUntil) {
         this.#sweeping = this.relayOnce()
           .then((n) => {
-            if (n > 0) this.#o.logger.info('outbox delivered to Temporal', { delivered: n });
+            if (n > 0) this.#o.logger.info('stored inbound messages delivered to Temporal', { delivered: n });
           })
           .catch((err: unknown) => this.#o.logger.warn('outbox relay failed', { error: err }));
         await this.#sweeping;
-        await this.#pruneNowAndThen();
       }
       if (!this.#stopped) this.#sweepTimer = setTimeout(tick, this.#o.relayIntervalMs);
     };
     void tick();
-  }
-
-  async #pruneNowAndThen(): Promise<void> {
-    if (Date.now() - this.#lastPrune < 3_600_000) return;
-    this.#lastPrune = Date.now();
-    await pruneDeliveredOutbox(this.#o.db, this.#o.outboxRetentionDays).catch((err: unknown) =>
-      this.#o.logger.warn('outbox prune failed', { error: err }),
-    );
   }
 
   /** Stops sweeping, lets messages being signalled finish (bounded), and records what was delivered. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { normalizeE164 } from '../../domain/phone.ts';
-import type { InboundMessage } from '../../workflows/definitions.ts';
 import { ValidationError } from '../errors.ts';
 
 const e164 = z.string().transform((v, ctx) => {
@@ -21,6 +20,22 @@ const inboundSchema = z.object({
 });
 
 export type FormParams = Record<string, string | string[]>;
+
+/** One inbound SMS as the webhook accepted it: only whitelisted fields. `messageSid` is the dedup key. */
+export interface InboundMessage {
+  messageSid: string;
+  accountSid: string;
+  tenantId: string;
+  /** Our Twilio number (E.164) that received it. */
+  to: string;
+  /** The customer's number (E.164). */
+  from: string;
+  body: string;
+  numMedia: number;
+  mediaUrls: string[];
+  /** ISO time the webhook accepted it. */
+  receivedAt: string;
+}
 
 export function parseInboundWebhook(params: FormParams, tenantId: string, receivedAt: Date): InboundMessage {
   const single: Record<string, string> = {};

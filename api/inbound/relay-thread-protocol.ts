@@ -1,7 +1,6 @@
 // The messages between the API's main thread and its outbox-relay thread (structured-clone plain data).
 import type { Env } from '../../config/env.ts';
-import type { InboundMessage } from '../../workflows/definitions.ts';
-import type { OutboxEntry } from './inbound-outbox.ts';
+import type { PendingInbound } from '../../db/repositories/inbound-messages.ts';
 import type { OutboxRelayOptions } from './outbox-relay.ts';
 
 export interface RelayThreadData {
@@ -12,11 +11,6 @@ export interface RelayThreadData {
 
 export type RelayTuning = Partial<Omit<OutboxRelayOptions, 'temporal' | 'db' | 'taskQueue' | 'logger'>>;
 
-export type ToRelayThread =
-  | { kind: 'deliver'; entry: OutboxEntry }
-  | { kind: 'signal'; requestId: number; message: InboundMessage }
-  | { kind: 'stop' };
+export type ToRelayThread = { kind: 'deliver'; entry: PendingInbound } | { kind: 'stop' };
 
-export type FromRelayThread =
-  | { kind: 'signalled'; requestId: number; error: string | null }
-  | { kind: 'stopped' };
+export type FromRelayThread = { kind: 'stopped' };

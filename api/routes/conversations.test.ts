@@ -106,11 +106,11 @@ async function list(client: ApiClient, query: string): Promise<ConversationPage>
 }
 
 /** Every item of a tab, following nextCursor with small pages. */
-async function all(client: ApiClient, tab: string, search = '', limit = 2): Promise<string[]> {
+async function all(client: ApiClient, tab: string, search = '', limit = 2, status?: string): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 100; i++) {
-    const q = new URLSearchParams({ tab, limit: String(limit), ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) });
+    const q = new URLSearchParams({ tab, limit: String(limit), ...(search ? { search } : {}), ...(cursor ? { cursor } : {}), ...(status ? { status } : {}) });
     const page = await list(client, `?${q}`);
     seen.push(...ids(page));
     cursor = page.nextCursor;
@@ -144,6 +144,8 @@ describe('GET /api/conversations', () => {
       bookingStatus: 'none',
       serviceTitanBookingId: null,
       serviceTitanBookingCreatedAt: null,
+      status: 'open',
+      episode: 1,
     });
     expect(page.nextCursor).toEqual(expect.any(String));
   });
@@ -192,6 +194,28 @@ describe('GET /api/conversations', () => {
         const rows = await test.db.models.Conversation.findAll({ where: { id: everything } });
         expect(attention[tab]).toBe(rows.filter((r) => r.needsAttention).length);
       }
+    }
+  });
+
+  it('lists open conversations by default; tabs and counts apply within the chosen status', async () => {
+    const resolvedOnes = [named.recent!.id, named.complaint!.id];
+    await test.db.models.Conversation.update({ status: 'resolved' }, { where: { id: resolvedOnes } });
+    try {
+      expect(await all(a, 'engaged')).not.toContain(named.recent!.id);
+      expect(await all(a, 'engaged', '', 2, 'resolved')).toEqual([named.recent!.id]);
+      expect(await all(a, 'complaints', '', 2, 'resolved')).toEqual([named.complaint!.id]);
+      expect(await all(a, 'engaged', '', 2, 'all')).toContain(named.recent!.id);
+      for (const status of ['open', 'resolved', 'all']) {
+        for (const search of ['', 'heater']) {
+          const { counts } = await list(a, `?status=${status}&search=${search}`);
+          for (const tab of ['engaged', 'opt_outs', 'complaints'] as const) {
+            expect(counts[tab], `${tab}, ${status}, "${search}"`).toBe((await all(a, tab, search, 2, status)).length);
+          }
+        }
+      }
+      expect((await a.get('/api/conversations?status=closed')).status).toBe(400);
+    } finally {
+      await test.db.models.Conversation.update({ status: 'open' }, { where: { id: resolvedOnes } });
     }
   });
 
@@ -304,6 +328,21 @@ describe('PATCH /api/conversations/:id', () => {
     expect(res.status).toBe(404);
     const row = await test.db.models.Conversation.findByPk(named.otherTenant!.id, { rejectOnEmpty: true });
     expect(row.category).toBe('engaged');
+  });
+});
+
+describe('POST /api/conversations/:id/resolve and /reopen', () => {
+  it('resolve → 200 {conversation} resolved; reopen → open again, same episode; 404 for another tenant', async () => {
+    const id = named.tieOlderCreated!.id;
+    const resolved = await a.post<{ conversation: { status: string; episode: number } }>(`/api/conversations/${id}/resolve`);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.conversation).toMatchObject({ id, status: 'resolved', episode: 1 });
+    expect((await test.db.models.Conversation.findByPk(id))?.resolvedAt).toBeInstanceOf(Date);
+    const reopened = await a.post<{ conversation: { status: string; episode: number } }>(`/api/conversations/${id}/reopen`);
+    expect(reopened.status).toBe(200);
+    expect(reopened.body.conversation).toMatchObject({ id, status: 'open', episode: 1 });
+    expect((await b.post(`/api/conversations/${id}/resolve`)).status).toBe(404);
+    expect((await test.db.models.Conversation.findByPk(id))?.status).toBe('open');
   });
 });
 

@@ -9,6 +9,7 @@ import { correctConversation } from '../conversations/correct-conversation.ts';
 import { findConversations } from '../conversations/find-conversations.ts';
 import { conversationNotFound, getConversation } from '../conversations/get-conversation.ts';
 import { resendMessage } from '../conversations/resend-message.ts';
+import { setConversationStatus } from '../conversations/resolve-conversation.ts';
 import { sendReply } from '../conversations/send-reply.ts';
 import { correctionSchema, isUuid, listQuerySchema, parseOrThrow, replySchema } from '../conversations/validate.ts';
 
@@ -70,6 +71,16 @@ export function conversationRoutes(deps: ConversationRoutesDeps): Router {
     const id = conversationId(req.params.id);
     const correction = parseOrThrow(correctionSchema, req.body);
     res.json({ conversation: await correctConversation(db, user, id, correction, deps) });
+  });
+
+  router.post('/api/conversations/:id/resolve', async (req, res) => {
+    const { tenantId } = authOf(req);
+    res.json({ conversation: await setConversationStatus(db, deps, tenantId, conversationId(req.params.id), 'resolved') });
+  });
+
+  router.post('/api/conversations/:id/reopen', async (req, res) => {
+    const { tenantId } = authOf(req);
+    res.json({ conversation: await setConversationStatus(db, deps, tenantId, conversationId(req.params.id), 'reopened') });
   });
 
   return router;

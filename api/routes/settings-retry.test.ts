@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, uniquePhone } from '../../test/support/factories.ts';
 import { capturedLogLines, startPipeline, waitFor, type Pipeline } from '../../test/support/pipeline.ts';
 import { ApiClient } from '../conversations/api-test-client.ts';
-import { conversationStateQuery, conversationWorkflowId } from '../../workflows/definitions.ts';
+import { conversationStateQuery } from '../../workflows/definitions.ts';
 
 let p: Pipeline;
 let admin: ApiClient;
@@ -24,7 +24,7 @@ afterAll(async () => {
 /** Failed in the database and in the workflow (which ignores a retry while its attempt is still winding up). */
 async function failedBookingFor(customer: string, body: string) {
   await p.sendInbound({ from: customer, body });
-  const handle = p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, p.ourNumber, customer));
+  const handle = await p.workflowFor(customer);
   return waitFor(async () => {
     const c = await p.conversationWith(customer);
     if (c?.bookingStatus !== 'failed') return null;
@@ -34,7 +34,7 @@ async function failedBookingFor(customer: string, body: string) {
 }
 
 const bookingsOf = (conversationId: string) =>
-  p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversationId}`);
+  p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversationId}-episode-1`);
 
 describe('retrying failed bookings', () => {
   it('saving a fixed config retries a booking ServiceTitan refused', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formEncode, inboundParams, postSignedInboundWebhook, signTwilioWebhook } from '../../test/fakes/twilio/index.ts';
 import { twilioMessageSid, uniquePhone } from '../../test/support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../../test/support/pipeline.ts';
+import { conversationWorkflowId } from '../../workflows/definitions.ts';
 
 let p: Pipeline;
 beforeAll(async () => {
@@ -14,7 +15,6 @@ afterAll(async () => {
 async function storedNothing(sid: string) {
   const { models } = p.test.db;
   expect(await models.Message.count({ where: { twilioSid: sid } })).toBe(0);
-  expect(await models.InboundOutbox.count({ where: { messageSid: sid } })).toBe(0);
   expect(await models.Contact.count({ where: { tenantId: p.tenant.id } })).toBe(0);
 }
 
@@ -111,13 +111,16 @@ describe('POST /api/twilio/inbound rejects what Twilio did not send', () => {
     const res = await postSignedInboundWebhook({ baseUrl: p.baseUrl, publicBaseUrl: p.env.PUBLIC_BASE_URL, authToken: p.tenant.authToken, params: form });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
-    // Durable when answered: the message is in the outbox, exactly once.
-    const stored = await p.test.db.models.InboundOutbox.findAll({ where: { messageSid: form.MessageSid } });
-    expect(stored.map((row) => row.payload['body'])).toEqual(['🙂 unicode works — ñ']);
-    // No worker runs here: the relay signals right behind the answer, which starts the workflow.
-    const handle = p.temporal.workflow.getHandle(`conversation-${p.tenant.id}-${p.ourNumber}-${form.From}`);
+    // Durable when answered: the message row (the outbox) exists once, from the customer, in episode 1.
+    const stored = await p.test.db.models.Message.findAll({ where: { twilioSid: form.MessageSid } });
+    expect(stored.map((m) => [m.body, m.author, m.episode])).toEqual([['🙂 unicode works — ñ', 'customer', 1]]);
+    // No worker runs here: the relay signals right behind the answer, which starts the workflow. Its id
+    // names the tenant and the conversation, and no phone number.
+    const handle = p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, stored[0]!.conversationId));
+    expect(handle.workflowId).not.toContain(form.From!.slice(1));
     const description = await waitFor(() => handle.describe().catch(() => null), { what: 'the conversation workflow to start' });
     expect(description.status.name).toBe('RUNNING');
     expect(description.searchAttributes).toBeDefined();
+    await waitFor(async () => !(await p.test.db.models.Message.findByPk(stored[0]!.id))?.relayPending, { what: 'the relay to mark it signalled' });
   });
 });

@@ -26,8 +26,6 @@ export interface RetryOptions {
 
 interface FailedRow {
   id: string;
-  our_number: string;
-  customer_number: string;
   booking_attempts: number;
 }
 
@@ -46,10 +44,8 @@ const pollMs = 250;
 /** `reason` travels with the signal, so the workflow's history says why the booking was tried again. */
 export async function retryFailedBookings(deps: RetryDeps, tenantId: string, reason: string, options: RetryOptions = {}): Promise<RetryFailedBookingsView> {
   const rows = await deps.db.sequelize.query<FailedRow>(
-    `SELECT cv.id, pn.phone AS our_number, ct.phone AS customer_number, cv.booking_attempts
+    `SELECT cv.id, cv.booking_attempts
        FROM conversations cv
-       JOIN phone_numbers pn ON pn.id = cv.phone_number_id
-       JOIN contacts ct ON ct.id = cv.contact_id
       WHERE cv.tenant_id = :tenantId AND cv.booking_status = 'failed' AND cv.service_titan_booking_id IS NULL
       ORDER BY cv.updated_at DESC`,
     { replacements: { tenantId }, type: QueryTypes.SELECT },
@@ -62,7 +58,7 @@ export async function retryFailedBookings(deps: RetryDeps, tenantId: string, rea
       batch.map((row) =>
         signalConversation(
           { temporal: deps.temporal, taskQueue: deps.taskQueue, timeoutMs: deps.signalTimeoutMs ?? 5_000 },
-          { tenantId, ourNumber: row.our_number, customerNumber: row.customer_number },
+          { tenantId, conversationId: row.id },
           retryBookingSignal,
           [{ reason }],
         ),

@@ -23,6 +23,18 @@ export type ClassificationSource = (typeof classificationSources)[number];
 export const bookingStatuses = ['none', 'pending', 'retrying', 'created', 'failed', 'skipped'] as const;
 export type BookingStatus = (typeof bookingStatuses)[number];
 
+/** `resolved`: a person resolved it, or it was idle for the tenant's idle time; the next inbound message reopens it as the next episode. */
+export const conversationStatuses = ['open', 'resolved'] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
+
+/** An ended episode's booking, kept when the conversation starts its next episode. */
+export interface PastEpisode {
+  episode: number;
+  bookingStatus: BookingStatus;
+  serviceTitanBookingId: string | null;
+  bookingLastError: string | null;
+}
+
 export class Conversation extends Model<
   InferAttributes<Conversation>,
   InferCreationAttributes<Conversation>
@@ -42,6 +54,15 @@ export class Conversation extends Model<
   declare bookingStatus: CreationOptional<BookingStatus>;
   declare bookingAttempts: CreationOptional<number>;
   declare bookingLastError: CreationOptional<string | null>;
+  declare status: CreationOptional<ConversationStatus>;
+  /** 1, 2, …: the booking columns above belong to this episode. */
+  declare episode: CreationOptional<number>;
+  declare resolvedAt: CreationOptional<Date | null>;
+  /** When a person last replied or marked it handled. */
+  declare handledAt: CreationOptional<Date | null>;
+  /** Work the workflow could not do (a non-retryable failure). */
+  declare lastError: CreationOptional<string | null>;
+  declare pastEpisodes: CreationOptional<PastEpisode[]>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -84,6 +105,12 @@ export function initConversation(sequelize: Sequelize): typeof Conversation {
       },
       bookingAttempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       bookingLastError: { type: DataTypes.TEXT, allowNull: true },
+      status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'open', validate: { isIn: [[...conversationStatuses]] } },
+      episode: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+      resolvedAt: { type: DataTypes.DATE, allowNull: true },
+      handledAt: { type: DataTypes.DATE, allowNull: true },
+      lastError: { type: DataTypes.TEXT, allowNull: true },
+      pastEpisodes: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

@@ -4,7 +4,6 @@ import type { Sequelize } from 'sequelize';
 import { initContact } from './contact.ts';
 import { initContactConsentEvent } from './contact-consent-event.ts';
 import { initConversation } from './conversation.ts';
-import { initInboundOutbox } from './inbound-outbox.ts';
 import { initMessage } from './message.ts';
 import { initPhoneNumber } from './phone-number.ts';
 import { initServiceTitanConfig } from './servicetitan-config.ts';
@@ -21,7 +20,6 @@ export function initModels(sequelize: Sequelize) {
   const Conversation = initConversation(sequelize);
   const Message = initMessage(sequelize);
   const ServiceTitanConfig = initServiceTitanConfig(sequelize);
-  const InboundOutbox = initInboundOutbox(sequelize);
   const Session = initSession(sequelize);
 
   const byTenant = { foreignKey: 'tenantId' };
@@ -42,18 +40,18 @@ export function initModels(sequelize: Sequelize) {
   Conversation.belongsTo(PhoneNumber, { foreignKey: 'phoneNumberId', as: 'phoneNumber' });
   Conversation.hasMany(Message, { foreignKey: 'conversationId', as: 'messages' });
   Message.belongsTo(Conversation, { foreignKey: 'conversationId', as: 'conversation' });
-  Message.belongsTo(User, { foreignKey: 'authorUserId', as: 'author' });
+  Message.belongsTo(User, { foreignKey: 'authorUserId', as: 'authorUser' });
   User.hasMany(Session, { foreignKey: 'userId', as: 'sessions' });
   Session.belongsTo(User, { foreignKey: 'userId', as: 'user' });
 
   Contact.hasMany(ContactConsentEvent, { foreignKey: 'contactId', as: 'consentEvents' });
 
-  return { Tenant, User, PhoneNumber, Contact, ContactConsentEvent, Conversation, Message, ServiceTitanConfig, InboundOutbox, Session };
+  return { Tenant, User, PhoneNumber, Contact, ContactConsentEvent, Conversation, Message, ServiceTitanConfig, Session };
 }
 
 export type Models = ReturnType<typeof initModels>;
 
-export { Tenant, defaultHelpReply } from './tenant.ts';
+export { Tenant, defaultConversationIdleSeconds, defaultHelpReply } from './tenant.ts';
 export { User, userRoles, normalizeEmail, type UserRole } from './user.ts';
 export { PhoneNumber } from './phone-number.ts';
 export { Contact, optOutSources, marketingConsentStatuses, type OptOutSource, type MarketingConsentStatus } from './contact.ts';
@@ -63,11 +61,12 @@ export {
   conversationCategories,
   classificationSources,
   bookingStatuses,
+  conversationStatuses,
   type ConversationCategory,
+  type ConversationStatus,
   type ClassificationSource,
   type BookingStatus,
 } from './conversation.ts';
-export { Message, messageDirections, messageStatuses, type MessageDirection, type MessageStatus } from './message.ts';
+export { Message, messageAuthors, messageDirections, messageStatuses, type MessageAuthor, type MessageDirection, type MessageStatus } from './message.ts';
 export { ServiceTitanConfig, type ServiceTitanEnvironment } from './servicetitan-config.ts';
-export { InboundOutbox } from './inbound-outbox.ts';
 export { Session } from './session.ts';

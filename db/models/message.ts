@@ -38,6 +38,10 @@ export const messageStatuses = [
 ] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
+/** Who wrote it: HELP replies and other automated texts are `system`. Filled in by the database when omitted. */
+export const messageAuthors = ['customer', 'person', 'assistant', 'system'] as const;
+export type MessageAuthor = (typeof messageAuthors)[number];
+
 export class Message extends Model<InferAttributes<Message>, InferCreationAttributes<Message>> {
   declare id: CreationOptional<string>;
   declare tenantId: string;
@@ -52,6 +56,14 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare errorCode: CreationOptional<string | null>;
   /** The `unknown` message a person resent as this one (at most one resend each). */
   declare resendOf: CreationOptional<string | null>;
+  /** Filled in by a trigger when omitted (inbound → customer, with a user → person, else system). */
+  declare author: CreationOptional<MessageAuthor>;
+  /** The conversation's episode it belongs to; filled in by a trigger when omitted. */
+  declare episode: CreationOptional<number>;
+  /** Inbound: the webhook stored it and the relay has not yet handed it to the workflow. */
+  declare relayPending: CreationOptional<boolean>;
+  /** Inbound: when the workflow filed it. */
+  declare filedAt: CreationOptional<Date | null>;
   declare numMedia: CreationOptional<number>;
   declare mediaUrls: CreationOptional<string[]>;
   declare createdAt: CreationOptional<Date>;
@@ -59,7 +71,7 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
 
   /** Present only when included. */
   declare conversation?: NonAttribute<Conversation>;
-  declare author?: NonAttribute<User | null>;
+  declare authorUser?: NonAttribute<User | null>;
 }
 
 export function initMessage(sequelize: Sequelize): typeof Message {
@@ -76,6 +88,11 @@ export function initMessage(sequelize: Sequelize): typeof Message {
       authorUserId: { type: DataTypes.UUID, allowNull: true },
       errorCode: { type: DataTypes.TEXT, allowNull: true },
       resendOf: { type: DataTypes.UUID, allowNull: true },
+      // No model default: the database trigger derives them, so every writer gets the same rule.
+      author: { type: DataTypes.TEXT, allowNull: true, validate: { isIn: [[...messageAuthors]] } },
+      episode: { type: DataTypes.INTEGER, allowNull: true },
+      relayPending: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      filedAt: { type: DataTypes.DATE, allowNull: true },
       numMedia: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       mediaUrls: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
       createdAt: DataTypes.DATE,

@@ -12,6 +12,8 @@ import {
 export const defaultHelpReply =
   'Thanks for texting us! A team member will reply shortly. For urgent service, call the number on your invoice. Reply STOP to opt out.';
 
+export const defaultConversationIdleSeconds = 7 * 24 * 3600;
+
 export class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttributes<Tenant>> {
   declare id: CreationOptional<string>;
   declare name: string;
@@ -23,6 +25,8 @@ export class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttribut
   declare country: CreationOptional<string>;
   /** IANA zone: the last fallback for a recipient's local time. */
   declare timeZone: CreationOptional<string>;
+  /** A conversation without a message for this long resolves itself (default 7 days). */
+  declare conversationIdleSeconds: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -39,6 +43,7 @@ export function initTenant(sequelize: Sequelize): typeof Tenant {
       helpReply: { type: DataTypes.TEXT, allowNull: false, defaultValue: defaultHelpReply },
       country: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'US' },
       timeZone: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'America/New_York' },
+      conversationIdleSeconds: { type: DataTypes.INTEGER, allowNull: false, defaultValue: defaultConversationIdleSeconds },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

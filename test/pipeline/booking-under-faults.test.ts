@@ -90,7 +90,7 @@ describe('booking while ServiceTitan fails half of its calls', () => {
     expect(bookings).toHaveLength(conversations);
     const bookingIdByExternalId = new Map(bookings.map((b) => [String(b.body.externalId), String(b.booking.id)]));
     for (const c of booked) {
-      expect(c.serviceTitanBookingId).toBe(bookingIdByExternalId.get(`intellisend-conversation-${c.id}`));
+      expect(c.serviceTitanBookingId).toBe(bookingIdByExternalId.get(`intellisend-conversation-${c.id}-episode-1`));
       expect(c.needsAttention).toBe(true);
     }
     // Several conversations really did retry, and some booking answers really were lost.

@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 const bookingsFor = (conversationId: string) =>
-  p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversationId}`);
+  p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversationId}-episode-1`);
 
 describe('re-delivered and out-of-order webhooks', () => {
   it('stores 20 messages once each, delivered twice in shuffled order, and books once', async () => {
@@ -77,10 +77,10 @@ describe('ServiceTitan configuration', () => {
       expect(c.needsAttention).toBe(true);
       // Wait until the workflow itself has given up and has nothing left to do (a retry would show as
       // `retrying` or queued work), then read the row again and count the create attempts.
-      const handle = p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, p.ourNumber, customer));
+      const handle = p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, c.id));
       await waitFor(async () => {
         const state = await handle.query(conversationStateQuery);
-        return state.bookingStatus === 'failed' && state.queued === 0;
+        return state.bookingStatus === 'failed' && state.queued === 0 && !state.bookingInFlight;
       }, { what: 'the workflow to give up on the booking' });
       const after = (await p.conversationWith(customer))!;
       const creates = p.fakes.serviceTitan.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/bookings'));

@@ -43,7 +43,7 @@ describe('a customer replies by SMS', () => {
     expect(bookings).toHaveLength(1);
     const booking = bookings[0]!;
     expect(String(booking.booking.id)).toBe(conversation.serviceTitanBookingId);
-    expect(booking.body.externalId).toBe(`intellisend-conversation-${conversation.id}`);
+    expect(booking.body.externalId).toBe(`intellisend-conversation-${conversation.id}-episode-1`);
     const summary = String(booking.body.summary);
     expect(summary).toContain(p.tenant.name);
     expect(summary).toContain(p.ourNumber);
@@ -73,7 +73,7 @@ describe('a customer replies by SMS', () => {
     });
     const mine = p.fakes.serviceTitan
       .bookings(p.serviceTitan.tenantId)
-      .filter((b) => b.body.externalId === `intellisend-conversation-${conversation.id}`);
+      .filter((b) => b.body.externalId === `intellisend-conversation-${conversation.id}-episode-1`);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.body.priority).toBe('High');
     expect(String(mine[0]!.body.summary)).toContain('COMPLAINT');

@@ -43,7 +43,7 @@ describe('opt-out keywords are decided without AI', () => {
     expect(contact.optedOutAt).toBeInstanceOf(Date);
     expect(p.fakes.openai.callCount).toBe(aiCallsBefore);
     expect(c.serviceTitanBookingId).toBeNull();
-    expect(p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${c.id}`)).toHaveLength(0);
+    expect(p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${c.id}-episode-1`)).toHaveLength(0);
   });
 
   it('START opts the contact back in', async () => {

@@ -1,18 +1,18 @@
-// The webhook answers once a message is in the Postgres outbox; delivery to Temporal happens behind it.
+// The webhook answers once the message row is stored (the row is the outbox: `relay_pending`); delivery
+// to Temporal happens behind it.
 // These tests hold the delivery side to its promises: every message reaches its workflow, each
 // conversation's messages in the order they arrived (many conversations at once), a re-delivered
 // webhook is absorbed at the door, and a row a crashed process left behind is still delivered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { ServiceUnavailableError } from '../../api/errors.ts';
+import { ConnectionError } from 'sequelize';
 import { InboundDispatcher } from '../../api/inbound/inbound-dispatcher.ts';
-import { insertIntoOutbox } from '../../api/inbound/inbound-outbox.ts';
-import { OutboxRelay } from '../../api/inbound/outbox-relay.ts';
+import type { InboundMessage } from '../../api/inbound/parse-inbound-webhook.ts';
 import { ThreadedOutboxRelay } from '../../api/inbound/threaded-outbox-relay.ts';
 import { createDatabase } from '../../db/connection.ts';
 import { payloadCodec } from '../../temporal/data-converter.ts';
-import { conversationWorkflowId, type InboundMessage } from '../../workflows/definitions.ts';
+import { storeInboundMessage } from '../../db/repositories/inbound-messages.ts';
+import { conversationWorkflowId, type InboundRequest } from '../../workflows/definitions.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
@@ -25,24 +25,30 @@ beforeAll(async () => {
   // message through and give it a sweep more, so the tests below exercise the per-conversation lanes.
   const res = await p.sendInbound({ from: uniquePhone(), body: 'Warming up', messageSid: twilioMessageSid() });
   expect(res.status).toBe(200);
-  await waitFor(async () => (await p.test.db.models.InboundOutbox.count({ where: { deliveredAt: null } })) === 0, {
-    what: 'the warm-up message delivered',
-  });
+  await waitFor(async () => (await pendingCount()) === 0, { what: 'the warm-up message delivered' });
   await new Promise((resolve) => setTimeout(resolve, 1_500));
 });
 afterAll(async () => {
   await p?.close();
 });
 
+const pendingCount = () => p.test.db.models.Message.count({ where: { relayPending: true } });
+
 /** The MessageSids of the inboundMessage signals in the workflow's history, in the order it took them. */
 async function signalledSids(customer: string): Promise<string[]> {
-  const history = await p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, p.ourNumber, customer)).fetchHistory();
+  const conversation = (await p.conversationWith(customer))!;
+  const history = await p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, conversation.id)).fetchHistory();
+  const messages = await p.test.db.models.Message.findAll({ where: { conversationId: conversation.id } });
+  const sidOf = new Map(messages.map((m) => [m.id, m.twilioSid]));
   const sids: string[] = [];
   for (const event of history.events ?? []) {
     const signalled = event.workflowExecutionSignaledEventAttributes;
     const payload = signalled?.signalName === 'inboundMessage' ? signalled.input?.payloads?.[0] : null;
     // Payloads are sealed: open them with the app's codec, as the Temporal UI does through its endpoint.
-    if (payload) sids.push(defaultPayloadConverter.fromPayload<InboundMessage>((await payloadCodec(p.env).decode([payload]))[0]!).messageSid);
+    if (payload) {
+      const request = defaultPayloadConverter.fromPayload<InboundRequest>((await payloadCodec(p.env).decode([payload]))[0]!);
+      sids.push(sidOf.get(request.messageId) ?? 'unknown');
+    }
   }
   return sids;
 }
@@ -79,17 +85,13 @@ describe('inbound delivery behind the webhook', () => {
       }),
     );
 
-    const { InboundOutbox, Message } = p.test.db.models;
-    await waitFor(async () => (await InboundOutbox.count({ where: { deliveredAt: null } })) === 0, {
+    const { Message } = p.test.db.models;
+    // Stored once each, at once (the inbox shows them before any workflow ran).
+    expect(await Message.count({ where: { tenantId: p.tenant.id } })).toBe(customers.length * 6 + 1);
+    await waitFor(async () => (await pendingCount()) === 0, { timeoutMs: 60_000, what: 'every stored message delivered' });
+    await waitFor(async () => (await Message.count({ where: { tenantId: p.tenant.id, filedAt: null } })) === 0, {
       timeoutMs: 60_000,
-      what: 'the outbox to be delivered',
-    });
-    expect(await InboundOutbox.count({ where: { workflowId: customers.map((c) => conversationWorkflowId(p.tenant.id, p.ourNumber, c)) } })).toBe(
-      customers.length * 6,
-    );
-    await waitFor(async () => (await Message.count({ where: { tenantId: p.tenant.id } })) === customers.length * 6 + 1, {
-      timeoutMs: 60_000,
-      what: 'every message recorded',
+      what: 'every message filed',
     });
     for (const customer of customers) {
       expect(await signalledSids(customer), customer).toEqual(sent.get(customer));
@@ -99,12 +101,9 @@ describe('inbound delivery behind the webhook', () => {
   it('delivers a message that a crashed process stored but never signalled', { timeout: 60_000 }, async () => {
     const customer = uniquePhone();
     const message = { ...inbound(customer, 'The water heater is leaking, can someone come by?'), receivedAt: new Date(Date.now() - 60_000).toISOString() };
-    // What an API process leaves behind when it dies right after answering Twilio.
-    const entry = await insertIntoOutbox(p.test.db, message);
+    // What an API process leaves behind when it dies right after answering Twilio (stored a minute ago).
+    const entry = await storeInboundMessage(p.test.db, message);
     expect(entry).not.toBeNull();
-    await p.test.db.sequelize.query(`UPDATE inbound_outbox SET created_at = now() - interval '1 minute' WHERE id = :id`, {
-      replacements: { id: entry!.id },
-    });
 
     const conversation = await waitFor(async () => {
       const c = await p.conversationWith(customer);
@@ -113,7 +112,7 @@ describe('inbound delivery behind the webhook', () => {
     }, { timeoutMs: 45_000, what: 'the orphaned message to be recorded and classified' });
     expect(conversation.category).toBe('engaged');
     // Marked delivered right after the signal (batched), so possibly a moment after it was classified.
-    await waitFor(async () => (await p.test.db.models.InboundOutbox.findByPk(entry!.id))?.deliveredAt, { what: 'the row marked delivered' });
+    await waitFor(async () => (await p.test.db.models.Message.findByPk(entry!.messageId))?.relayPending === false, { what: 'the row marked delivered' });
   });
 
   it('restarts a relay thread that died, and its sweeper delivers what was stored meanwhile', { timeout: 60_000 }, async () => {
@@ -130,41 +129,15 @@ describe('inbound delivery behind the webhook', () => {
       return c?.classificationSource ? c : null;
     }, { timeoutMs: 45_000, what: 'the message to be delivered by the restarted relay thread' });
     expect(conversation.needsAttention).toBe(true);
-    await waitFor(async () => (await p.test.db.models.InboundOutbox.count({ where: { deliveredAt: null } })) === 0, {
-      what: 'the outbox to be empty',
-    });
+    await waitFor(async () => (await pendingCount()) === 0, { what: 'nothing left to deliver' });
   });
 
-  it('hands a message straight to Temporal while Postgres is unreachable, and refuses it when Temporal is too', { timeout: 60_000 }, async () => {
+  it('refuses a message while Postgres is unreachable (not acknowledged, so Twilio retries it)', { timeout: 60_000 }, async () => {
     // An API process whose Postgres is gone (a closed port): nothing answers there.
     const deadDb = createDatabase('postgres://postgres@127.0.0.1:9/intellisend', { poolMax: 1 });
-    // The API's own relay thread does the signalling, as in production.
     const relay = new ThreadedOutboxRelay({ env: p.env, logger: p.logger });
-    relay.start();
-    const dispatcher = new InboundDispatcher({ db: deadDb, logger: p.logger, relay });
-    const customer = uniquePhone();
-    expect(await dispatcher.dispatch(inbound(customer, 'No heat upstairs since this morning, can you come?'))).toBe('accepted');
-    // The worker (with a working database) records it.
-    const conversation = await waitFor(async () => {
-      const c = await p.conversationWith(customer);
-      // Recorded conversations start as engaged; the classifier's filing is what sets the source.
-      return c?.classificationSource ? c : null;
-    }, { timeoutMs: 45_000, what: 'the message to be recorded by the workflow' });
-    expect(conversation.needsAttention).toBe(true);
-
-    // Temporal unreachable as well: not acknowledged, so Twilio can try again.
-    const deadTemporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) });
-    const strandedRelay = new OutboxRelay({
-      temporal: deadTemporal,
-      db: deadDb,
-      taskQueue: p.env.TEMPORAL_TASK_QUEUE,
-      logger: p.logger,
-      signalTimeoutMs: 1_000,
-    });
-    const stranded = new InboundDispatcher({ db: deadDb, logger: p.logger, relay: strandedRelay });
-    await expect(stranded.dispatch(inbound(uniquePhone(), 'Hello?'))).rejects.toBeInstanceOf(ServiceUnavailableError);
-    await relay.stop();
-    await strandedRelay.stop();
+    const dispatcher = new InboundDispatcher({ db: deadDb, relay });
+    await expect(dispatcher.dispatch(inbound(uniquePhone(), 'Hello?'))).rejects.toBeInstanceOf(ConnectionError);
     await deadDb.sequelize.close();
   });
 });

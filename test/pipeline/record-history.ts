@@ -1,4 +1,4 @@
-// Records test/pipeline/fixtures/conversation-history-file-and-book.json (the current workflow version)
+// Records test/pipeline/fixtures/conversation-history.json (the current workflow version)
 // from a live run of replay.test.ts.
 // Only do this on purpose: the fixture stands for the conversations already running in production,
 // and replaying it is what tells CI that a workflow change would break them.
@@ -14,5 +14,5 @@ const result = spawnSync(process.execPath, [join(projectRoot, 'node_modules', 'v
   stdio: 'inherit',
   env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, RECORD_CONVERSATION_HISTORY: '1' },
 });
-if (result.status === 0) console.log('Recorded test/pipeline/fixtures/conversation-history-file-and-book.json — review and commit it.');
+if (result.status === 0) console.log('Recorded test/pipeline/fixtures/conversation-history.json — review and commit it.');
 process.exit(result.status ?? 1);

@@ -1,13 +1,11 @@
 // Determinism. A real conversation (a booking that fails and is retried, HELP, a CSR reply, a
-// correction, STOP) is run through the workflow and its history replayed against the workflow bundle;
-// and the histories recorded by earlier versions (fixtures/*.json) are replayed too, so a change to
-// the workflow that would break the conversations already running in production fails CI:
-//   conversation-history.json                task-queue activities for every step (before `local-activity-steps`)
-//   conversation-history-local-steps.json    local activities, the first booking try its own (before `file-and-book`)
-//   conversation-history-file-and-book.json  the current version: the first booking try rides in the filing
+// correction, STOP, then resolved so the run completes) is run through the workflow and its history
+// replayed against the workflow bundle; and the recorded history of the current version
+// (fixtures/conversation-history.json) is replayed too, so a change that would break the runs already
+// in flight fails CI. Nothing has run in production yet, so there is one version; from the first release
+// on, a change ships behind patched() and keeps the fixture it was recorded with (see the README).
 //
-// Record the current version's fixture deliberately, after a change shipped behind `patched()`:
-// `node test/pipeline/record-history.ts` (keep the older fixtures: they are the runs still in flight).
+// Record the fixture deliberately: `node test/pipeline/record-history.ts`.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,8 +16,8 @@ import { signalConversation } from '../../api/temporal/signal-conversation.ts';
 import { dataConverter } from '../../temporal/data-converter.ts';
 import {
   categoryCorrectedSignal,
+  conversationChangedSignal,
   conversationStateQuery,
-  conversationWorkflowId,
   outboundMessageSignal,
   retryBookingSignal,
 } from '../../workflows/definitions.ts';
@@ -28,7 +26,7 @@ import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-const fixturePath = join(fixturesDir, 'conversation-history-file-and-book.json');
+const fixturePath = join(fixturesDir, 'conversation-history.json');
 /** Set by record-history.ts: the live run's history is written to the fixture. */
 const recording = process.env.RECORD_CONVERSATION_HISTORY === '1';
 
@@ -55,16 +53,16 @@ describe('the conversation workflow replays deterministically', () => {
   it('replays the history of a conversation that went through every kind of work', { timeout: 90_000 }, async () => {
     const { models } = p.test.db;
     const customer = uniquePhone();
-    const address = { tenantId: p.tenant.id, ourNumber: p.ourNumber, customerNumber: customer };
     const target = { temporal: p.temporal, taskQueue: p.env.TEMPORAL_TASK_QUEUE };
-    const handle = p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, p.ourNumber, customer));
     const conversation = async () => (await p.conversationWith(customer))!;
-    const idle = () =>
-      waitFor(async () => (await handle.query(conversationStateQuery)).queued === 0, { what: 'the workflow to drain its queue' });
 
     // 1. An engaged message whose booking ServiceTitan rejects (a configuration problem: no retries).
     p.fakes.serviceTitan.setBookingsFailWith(400);
     await p.sendInbound({ from: customer, body: 'Hi, the furnace is making a banging noise. Can someone come Thursday?', messageSid: twilioMessageSid() });
+    const handle = await p.workflowFor(customer);
+    const address = { tenantId: p.tenant.id, conversationId: (await conversation()).id };
+    const idle = () =>
+      waitFor(async () => (await handle.query(conversationStateQuery)).queued === 0, { what: 'the workflow to drain its queue' });
     await waitFor(async () => (await p.conversationWith(customer))?.bookingStatus === 'failed', { what: 'the booking to fail' });
     await waitFor(async () => (await handle.query(conversationStateQuery)).bookingStatus === 'failed', { what: 'the workflow to give up' });
 
@@ -94,14 +92,19 @@ describe('the conversation workflow replays deterministically', () => {
     await waitFor(async () => (await models.Message.findByPk(reply.id))?.twilioSid, { what: 'the CSR reply to be sent' });
 
     // 5. A person re-files it as a complaint; 6. the customer opts out.
-    await signalConversation(target, address, categoryCorrectedSignal, [{ category: 'complaint' }]);
+    await signalConversation(target, address, categoryCorrectedSignal, [{ category: 'complaint', booking: 'keep' }]);
     await idle();
     await p.sendInbound({ from: customer, body: 'STOP', messageSid: twilioMessageSid() });
     await waitFor(async () => (await conversation()).category === 'opt_out', { what: 'the opt-out' });
     await idle();
     const state = await handle.query(conversationStateQuery);
-    expect(state).toMatchObject({ category: 'opt_out', bookingStatus: 'created', bookingId: booked.serviceTitanBookingId });
+    expect(state).toMatchObject({ category: 'opt_out', bookingStatus: 'created' });
     expect(p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId)).toHaveLength(1);
+
+    // 7. A person resolves it: the run completes.
+    await models.Conversation.update({ status: 'resolved' }, { where: { id: address.conversationId } });
+    await signalConversation(target, address, conversationChangedSignal, [{ change: 'resolved' }]);
+    await waitFor(async () => (await handle.describe()).status.name === 'COMPLETED', { what: 'the run to complete' });
 
     const history = await handle.fetchHistory();
     const types = new Set(history.events?.map((e) => String(e.eventType)));
@@ -117,12 +120,8 @@ describe('the conversation workflow replays deterministically', () => {
 
 describe('the recorded conversation histories still replay', () => {
   const fixtures = existsSync(fixturesDir) ? readdirSync(fixturesDir).filter((f) => f.endsWith('.json')).sort() : [];
-  it('has a fixture for the current version and for each earlier one', () => {
-    expect(fixtures).toEqual([
-      'conversation-history-file-and-book.json',
-      'conversation-history-local-steps.json',
-      'conversation-history.json',
-    ]);
+  it('has the fixture of the current (only) version', () => {
+    expect(fixtures).toEqual(['conversation-history.json']);
   });
   it.each(fixtures)('replays fixtures/%s against the current workflow code', { timeout: 60_000 }, async (name) => {
     const history = historyFromJson(readFileSync(join(fixturesDir, name), 'utf8'));

@@ -1,18 +1,24 @@
-// Temporal goes down. Twilio still gets its 200 within seconds, the message waits in the Postgres
-// outbox (once, even when Twilio re-delivers it), and when Temporal is back the relay hands it to the
-// conversation workflow, which records and classifies it.
+// Temporal goes down. Twilio still gets its 200 within seconds, the message is stored (once, even when
+// Twilio re-delivers it) and a CSR sees it in the inbox at once; when Temporal is back the relay hands it
+// to the conversation workflow, which classifies and books it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
+import { ApiClient } from '../../api/conversations/api-test-client.ts';
+import type { ConversationPage } from '../../api/conversations/find-conversations.ts';
+import { createUser, twilioMessageSid, uniquePhone } from '../support/factories.ts';
 import { startRestartableTemporal, type RestartableTemporal } from '../support/restartable-temporal.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let temporal: RestartableTemporal;
 let p: Pipeline;
+let csr: ApiClient;
 
 beforeAll(async () => {
   temporal = await startRestartableTemporal('temporal-outage');
   // The API builds its own lazy connection, as in production.
   p = await startPipeline({ temporalAddress: temporal.address, lazyTemporal: true });
+  const { user, password } = await createUser(p.test.db, { tenantId: p.tenant.id, role: 'csr' });
+  csr = new ApiClient(p.baseUrl);
+  await csr.login(user.email, password);
 });
 afterAll(async () => {
   await p?.close();
@@ -24,7 +30,7 @@ async function storedMessage(sid: string) {
 }
 
 describe('Temporal is down when a text arrives', () => {
-  it('answers Twilio, keeps the message in the outbox once, and delivers it when Temporal is back', { timeout: 150_000 }, async () => {
+  it('answers Twilio, shows the message in the inbox at once, and classifies and books it when Temporal is back', { timeout: 150_000 }, async () => {
     const { models } = p.test.db;
 
     // Everything works before the outage.
@@ -51,10 +57,14 @@ describe('Temporal is down when a text arrives', () => {
     const again = await p.sendInbound({ from: customer, body, messageSid: sid });
     expect(again.status).toBe(200);
 
-    const waiting = await models.InboundOutbox.findAll({ where: { messageSid: sid } });
-    expect(waiting).toHaveLength(1);
-    expect(waiting[0]!.deliveredAt).toBeNull();
-    expect(await storedMessage(sid)).toBeNull();
+    // Stored once, waiting for the relay, and in the CSR's inbox right away.
+    const waiting = await models.Message.findAll({ where: { twilioSid: sid } });
+    expect(waiting.map((m) => [m.body, m.relayPending, m.filedAt])).toEqual([[body, true, null]]);
+    const inbox = await csr.get<ConversationPage>('/api/conversations');
+    expect(inbox.status).toBe(200);
+    const shown = inbox.body.items.find((c) => c.contact.phone === customer);
+    expect(shown?.lastMessage?.body).toBe(body);
+    expect(shown).toMatchObject({ status: 'open', episode: 1 });
 
     await temporal.start();
 
@@ -70,17 +80,10 @@ describe('Temporal is down when a text arrives', () => {
     const messages = await models.Message.findAll({ where: { conversationId: conversation.id } });
     expect(messages.map((m) => [m.twilioSid, m.body])).toEqual([[sid, body]]);
     // The relay marks the row delivered right after the signal (batched), so possibly just after this.
-    const delivered = await waitFor(
-      async () => {
-        const rows = await models.InboundOutbox.findAll({ where: { messageSid: sid } });
-        return rows.every((r) => r.deliveredAt) ? rows : null;
-      },
-      { what: 'the outbox row to be marked delivered' },
-    );
-    expect(delivered).toHaveLength(1);
+    await waitFor(async () => (await storedMessage(sid))?.relayPending === false, { what: 'the message to be marked delivered' });
     // The conversation carries on as usual: it is booked once.
     await waitFor(async () => (await p.conversationWith(customer))?.serviceTitanBookingId, { timeoutMs: 30_000, what: 'the booking' });
-    expect(p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversation.id}`)).toHaveLength(1);
+    expect(p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => b.body.externalId === `intellisend-conversation-${conversation.id}-episode-1`)).toHaveLength(1);
     expect(await models.Message.count({ where: { twilioSid: earlierSid } })).toBe(1);
   });
 });

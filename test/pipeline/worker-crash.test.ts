@@ -2,7 +2,7 @@
 // ServiceTitan but the worker never hears back and never writes it down. A new worker takes over and
 // the conversation still ends with exactly one booking, linked to it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationStateQuery, conversationWorkflowId } from '../../workflows/definitions.ts';
+import { conversationStateQuery } from '../../workflows/definitions.ts';
 import { startChildWorker, type ChildWorker } from '../support/child-worker.ts';
 import { uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
@@ -56,11 +56,11 @@ describe('the worker is killed in the middle of a booking', () => {
     const bookings = fake.bookings(p.serviceTitan.tenantId);
     expect(bookings).toHaveLength(1);
     expect(String(bookings[0]!.booking.id)).toBe(booked.serviceTitanBookingId);
-    expect(bookings[0]!.body.externalId).toBe(`intellisend-conversation-${booked.id}`);
+    expect(bookings[0]!.body.externalId).toBe(`intellisend-conversation-${booked.id}-episode-1`);
     expect(fake.requests.filter(isCreate)).toHaveLength(1);
     expect(booked.needsAttention).toBe(true);
-    const state = await p.temporal.workflow.getHandle(conversationWorkflowId(p.tenant.id, p.ourNumber, customer)).query(conversationStateQuery);
-    expect(state).toMatchObject({ bookingStatus: 'created', bookingId: booked.serviceTitanBookingId });
+    const state = await (await p.workflowFor(customer)).query(conversationStateQuery);
+    expect(state).toMatchObject({ bookingStatus: 'created', bookingInFlight: false });
     await second.stop();
   });
 });

@@ -163,7 +163,6 @@ describe('hostile webhook bodies', () => {
     const stored = await models.Message.findAll({ where: { twilioSid: [...accepted.keys()] } });
     for (const m of stored) expect(m.body, m.twilioSid ?? '').toBe(accepted.get(m.twilioSid!));
     expect(await models.Message.count({ where: { twilioSid: refused } })).toBe(0);
-    expect(await models.InboundOutbox.count({ where: { messageSid: refused } })).toBe(0);
     expect(refused.length).toBeGreaterThan(size.webhookRuns / 3);
     expect(accepted.size).toBeGreaterThan(0);
     recordFigures('bad-input-webhook', { runs: size.webhookRuns, seed: size.seed, accepted: accepted.size, refused: refused.length, statuses, apiLog: logSummary() });

@@ -84,7 +84,7 @@ describe('OpenAI is down, then comes back', () => {
     const bookings = p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId);
     expect(bookings).toHaveLength(down.length + after.length);
     const byExternalId = new Map(bookings.map((b) => [String(b.body.externalId), String(b.booking.id)]));
-    for (const c of bookedWhileDown) expect(c!.serviceTitanBookingId).toBe(byExternalId.get(`intellisend-conversation-${c!.id}`));
+    for (const c of bookedWhileDown) expect(c!.serviceTitanBookingId).toBe(byExternalId.get(`intellisend-conversation-${c!.id}-episode-1`));
     expect(afterRows.every((c) => c.category === 'engaged')).toBe(true);
 
     const scan = scanForSecrets(pipelineSecrets(p));

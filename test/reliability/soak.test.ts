@@ -206,7 +206,7 @@ describe('soak: ServiceTitan faults, worker SIGKILLs and a PostgreSQL restart', 
     expect(new Set(externalIds).size).toBe(externalIds.length);
     expect(bookings).toHaveLength(size.conversations);
     const bookingIdByExternalId = new Map(bookings.map((b) => [String(b.body.externalId), String(b.booking.id)]));
-    for (const c of booked) expect(c.serviceTitanBookingId, `conversation ${c.id}`).toBe(bookingIdByExternalId.get(`intellisend-conversation-${c.id}`));
+    for (const c of booked) expect(c.serviceTitanBookingId, `conversation ${c.id}`).toBe(bookingIdByExternalId.get(`intellisend-conversation-${c.id}-episode-1`));
 
     // Messages: every acknowledged SID exactly once, in the conversation of the customer who sent it.
     const rows = await p.test.db.sequelize.query<{ twilio_sid: string; phone: string; body: string; n: string }>(
@@ -222,10 +222,10 @@ describe('soak: ServiceTitan faults, worker SIGKILLs and a PostgreSQL restart', 
     for (const [sid, m] of acknowledged) expect(stored.get(sid), sid).toMatchObject({ phone: m.from, body: m.body });
     expect(rows).toHaveLength(acknowledged.size);
     expect(storedAll).toBe(acknowledged.size);
-    // Every outbox row ends delivered (the relay marks them right after signalling, batched).
-    await waitFor(async () => (await models.InboundOutbox.count({ where: { deliveredAt: null } })) === 0, {
+    // Every stored message ends delivered (the relay marks them right after signalling, batched).
+    await waitFor(async () => (await models.Message.count({ where: { relayPending: true } })) === 0, {
       timeoutMs: 30_000,
-      what: 'every outbox row marked delivered',
+      what: 'every stored message marked delivered',
     });
 
     // The chaos really happened.
@@ -236,7 +236,6 @@ describe('soak: ServiceTitan faults, worker SIGKILLs and a PostgreSQL restart', 
     const attempts = booked.map((c) => c.bookingAttempts);
     otherOutput.push(...workers.map((w) => w.output()));
     const scan = scanForSecrets(pipelineSecrets(p));
-    const outboxRows = await models.InboundOutbox.count();
     recordFigures('soak', {
       conversations: size.conversations,
       messagesAcknowledged: acknowledged.size,
@@ -245,7 +244,6 @@ describe('soak: ServiceTitan faults, worker SIGKILLs and a PostgreSQL restart', 
       webhookAnswers: answers,
       webhookRedeliveriesAfterNon200: redelivered,
       webhookLatencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: percentile(latencies, 100) },
-      outboxRowsUsed: outboxRows,
       workerKills: kills,
       workerStartMs: { median: percentile(workerStarts, 50), max: percentile(workerStarts, 100) },
       postgresRestart: pgRestart,

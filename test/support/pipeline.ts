@@ -2,7 +2,7 @@
 // 127.0.0.1, the real Temporal dev server, a real worker and the real API on a free port.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../api/app.ts';
 import { loadEnv, type Env } from '../../config/env.ts';
@@ -12,6 +12,7 @@ import { installTemporalRuntimeLogging } from '../../logging/temporal-runtime.ts
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { dataConverter } from '../../temporal/data-converter.ts';
 import { startWorker } from '../../worker.ts';
+import { conversationWorkflowId } from '../../workflows/definitions.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai/index.ts';
 import { startFakeServiceTitan, type FakeServiceTitan } from '../fakes/servicetitan/index.ts';
 import { inboundParams, postSignedInboundWebhook, startFakeTwilio, type FakeTwilio } from '../fakes/twilio/index.ts';
@@ -78,6 +79,8 @@ export interface Pipeline {
   serviceTitan: { tenantId: string; bookingProvider: number; clientId: string; clientSecret: string; appKey: string };
   sendInbound(input: { from: string; body: string; messageSid?: string; to?: string }): Promise<Response>;
   conversationWith(customer: string): Promise<Conversation | null>;
+  /** The workflow of the conversation with this customer (waits for the conversation to be stored). */
+  workflowFor(customer: string): Promise<WorkflowHandle>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -193,6 +196,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     async conversationWith(customer) {
       const contact = await db.models.Contact.findOne({ where: { tenantId: tenant.id, phone: customer } });
       return contact ? db.models.Conversation.findOne({ where: { contactId: contact.id } }) : null;
+    },
+    async workflowFor(customer) {
+      const conversation = await waitFor(() => pipeline.conversationWith(customer), { what: `the conversation with ${customer}` });
+      return temporal.workflow.getHandle(conversationWorkflowId(tenant.id, conversation.id));
     },
     async startWorker() {
       if (worker) return;

@@ -20,6 +20,10 @@ export type Tab = 'engaged' | 'opt_outs' | 'complaints';
 /** `retrying` is what the database calls a booking Temporal is still retrying; the API may pass it on. */
 export type BookingStatus = 'none' | 'pending' | 'retrying' | 'created' | 'failed' | 'skipped';
 export type Direction = 'inbound' | 'outbound';
+export type ConversationStatus = 'open' | 'resolved';
+/** The inbox list's status filter (`status=` in the URL and the API). */
+export type StatusFilter = ConversationStatus | 'all';
+export type MessageAuthor = 'customer' | 'person' | 'assistant' | 'system';
 
 export interface Contact {
   id: string;
@@ -40,6 +44,9 @@ export interface Conversation {
   bookingStatus: BookingStatus;
   serviceTitanBookingId: string | null;
   serviceTitanBookingCreatedAt: string | null;
+  status: ConversationStatus;
+  /** 1, 2, …: a text to a resolved conversation reopens it as the next episode. */
+  episode: number;
 }
 
 export type TabCounts = Record<Tab, number>;
@@ -82,11 +89,28 @@ export interface Message {
   errorCode?: string | null;
   /** Extension: the `unknown` message a person resent as this one. */
   resendOf?: string | null;
+  author: MessageAuthor;
+  episode: number;
 }
 
 export interface ConversationDetail {
-  conversation: Conversation & { classification: Classification; booking?: BookingProgress };
+  conversation: Conversation & {
+    classification: Classification;
+    booking?: BookingProgress;
+    /** Extension: work the workflow could not do, for a person to look at. */
+    lastError?: string | null;
+  };
   messages: Message[];
+}
+
+export const statusFilters: readonly { id: StatusFilter; label: string }[] = [
+  { id: 'open', label: 'Open' },
+  { id: 'resolved', label: 'Resolved' },
+  { id: 'all', label: 'All' },
+];
+
+export function parseStatus(value: string | null): StatusFilter {
+  return value === 'resolved' || value === 'all' ? value : 'open';
 }
 
 export const tabs: readonly { id: Tab; label: string }[] = [

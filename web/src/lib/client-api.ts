@@ -1,9 +1,10 @@
 // Browser-side reads of the Inbox API (search as you type, load more, live refresh): the session
 // cookie goes along by itself.
-import type { ConversationPage, Tab } from './api-types.ts';
+import type { ConversationPage, StatusFilter, Tab } from './api-types.ts';
 
-export function conversationListUrl(params: { tab: Tab; search: string; limit: number; cursor?: string | null }): string {
+export function conversationListUrl(params: { tab: Tab; status?: StatusFilter; search: string; limit: number; cursor?: string | null }): string {
   const query = new URLSearchParams({ tab: params.tab, limit: String(params.limit) });
+  if (params.status && params.status !== 'open') query.set('status', params.status);
   if (params.search) query.set('search', params.search);
   if (params.cursor) query.set('cursor', params.cursor);
   return `/api/conversations?${query}`;

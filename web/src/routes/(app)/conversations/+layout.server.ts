@@ -1,4 +1,4 @@
-import { conversationPageSize, parseTab, type ConversationPage } from '#lib/api-types.ts';
+import { conversationPageSize, parseStatus, parseTab, type ConversationPage } from '#lib/api-types.ts';
 import { conversationListUrl } from '#lib/client-api.ts';
 import { apiLoad } from '#lib/server/api.ts';
 import type { LayoutServerLoad } from './$types';
@@ -7,7 +7,8 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async ({ fetch, url, depends }) => {
   depends('app:conversation-list');
   const tab = parseTab(url.searchParams.get('tab'));
+  const status = parseStatus(url.searchParams.get('status'));
   const q = (url.searchParams.get('q') ?? '').trim();
-  const list = await apiLoad<ConversationPage>(fetch, conversationListUrl({ tab, search: q, limit: conversationPageSize }));
-  return { tab, q, list };
+  const list = await apiLoad<ConversationPage>(fetch, conversationListUrl({ tab, status, search: q, limit: conversationPageSize }));
+  return { tab, status, q, list };
 };

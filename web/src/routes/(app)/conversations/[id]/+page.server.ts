@@ -19,6 +19,16 @@ function refusal(err: unknown, fallback: string): { status: number; message: str
   return { status: 502, message: fallback };
 }
 
+async function setStatus(fetch: typeof globalThis.fetch, id: string, change: 'resolve' | 'reopen') {
+  try {
+    await apiRequest(fetch, `/api/conversations/${encodeURIComponent(id)}/${change}`, { method: 'POST' });
+    return { action: 'status' as const, saved: true };
+  } catch (err) {
+    const failed = refusal(err, change === 'resolve' ? 'Could not resolve it.' : 'Could not reopen it.');
+    return fail(failed.status, { action: 'status' as const, error: failed.message });
+  }
+}
+
 export const actions: Actions = {
   reply: async ({ request, fetch, params }) => {
     const body = String((await request.formData()).get('body') ?? '');
@@ -56,6 +66,8 @@ export const actions: Actions = {
       return fail(status, { action: 'resend' as const, messageId, error: clientError || 'The message could not be resent. Try again.' });
     }
   },
+  resolve: async ({ fetch, params }) => setStatus(fetch, params.id, 'resolve'),
+  reopen: async ({ fetch, params }) => setStatus(fetch, params.id, 'reopen'),
 
   handled: async ({ fetch, params }) => {
     try {

@@ -1,0 +1,39 @@
+// How the conversation workflow runs each activity. Local activities only for Postgres writes (they finish
+// in well under a few seconds, retries included); OpenAI, ServiceTitan and Twilio are ordinary activities
+// under their own names, so ops see every try, its retries and its last failure in the Temporal UI.
+import type { RetryPolicy } from '@temporalio/common';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+
+/** Postgres work: retried until the database is back, so an acknowledged message is never dropped. */
+const storeRetry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' };
+
+const bookingRetry: RetryPolicy = {
+  initialInterval: '2s',
+  backoffCoefficient: 2,
+  maximumInterval: '5m',
+  nonRetryableErrorTypes: ['ServiceTitanConfigError'],
+};
+
+export const store = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: storeRetry });
+
+/** OpenAI: a bounded number of tries, then the message is filed for a person (`fallback`). */
+export const ai = proxyActivities<Activities>({
+  startToCloseTimeout: '45s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['ClassifierConfigError'] },
+});
+
+/**
+ * The booking: a first try on its own, so `BookingStatus="retrying"` shows as soon as it fails, then the
+ * retries (backoff honouring Retry-After, for up to a day). It heartbeats, so a killed worker is noticed
+ * in seconds and a cancellation (the customer opted out) reaches it.
+ */
+const booking = { startToCloseTimeout: '60s', heartbeatTimeout: '10s' } as const;
+export const bookingFirstTry = proxyActivities<Activities>({ ...booking, retry: { ...bookingRetry, maximumAttempts: 1 } });
+export const bookingRetries = proxyActivities<Activities>({ ...booking, scheduleToCloseTimeout: '24h', retry: bookingRetry });
+
+/** Twilio sends: a few tries; a rejected message (bad number, unsubscribed) is not retried. */
+export const sms = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: ['TwilioRejectedError'] },
+});
