@@ -21,11 +21,11 @@ export interface ApiMetrics {
 /** The webhooks Twilio calls, by path, and the label each gets. */
 const webhookRoutes: Record<string, string> = { '/api/twilio/inbound': 'inbound', '/api/twilio/status': 'status' };
 
-/** The backlog as the relay sees it: rows in the inbound outbox nobody has delivered yet. */
+/** The backlog as the relay sees it: inbound messages stored but not yet handed to their workflow. */
 async function readRelayBacklog(db: Database): Promise<{ pending: number; oldestSeconds: number }> {
   const [row] = await db.sequelize.query<{ pending: string; oldest_seconds: number | null }>(
     `SELECT count(*) AS pending, extract(epoch FROM clock_timestamp() - min(created_at))::float8 AS oldest_seconds
-       FROM inbound_outbox WHERE delivered_at IS NULL`,
+       FROM messages WHERE relay_pending`,
     { type: QueryTypes.SELECT },
   );
   return { pending: Number(row?.pending ?? 0), oldestSeconds: row?.oldest_seconds ?? 0 };
