@@ -6,7 +6,8 @@ import type { ConversationCategory } from '../../db/models/index.ts';
 import { conversationSelect } from './conversation-row.ts';
 import { decodeCursor, encodeCursor, type SortKey } from './cursor.ts';
 import { presentConversation, type ConversationRow, type ConversationView } from './present-conversation.ts';
-import { matchingConversationIdsSql, searchTerms } from './search.ts';
+import { describeMatch } from './search-match.ts';
+import { matchFactsSql, matchingConversationIdsSql, searchTerms } from './search.ts';
 
 export const inboxTabs = ['engaged', 'opt_outs', 'complaints'] as const;
 export type InboxTab = (typeof inboxTabs)[number];
@@ -58,6 +59,14 @@ function afterCursorSql(key: SortKey): string {
 interface PageRow extends ConversationRow {
   key_last_message_at: string | null;
   key_created_at: string;
+  /** Under a search (matchFactsSql): what of the row matched. */
+  match_name?: boolean;
+  match_phone?: boolean;
+  match_message_id?: string | null;
+  match_message_direction?: 'inbound' | 'outbound' | null;
+  match_message_body?: string | null;
+  match_message_created_at?: Date | null;
+  match_message_latest?: boolean | null;
 }
 
 interface CountRow {
@@ -107,7 +116,7 @@ export async function findConversations(db: Database, input: FindConversationsIn
       cursorId: cursor.id,
     });
   }
-  const pageSql = `
+  const rowsSql = `
 WITH page AS (
   SELECT cv.*, ${utcMicros('cv.last_message_at')} AS key_last_message_at, ${utcMicros('cv.created_at')} AS key_created_at
     FROM conversations cv
@@ -115,8 +124,12 @@ WITH page AS (
    ORDER BY ${orderBySql}
    LIMIT :limit
 )
-${conversationSelect('page cv').replace('SELECT ', 'SELECT cv.key_last_message_at, cv.key_created_at, ')}
-ORDER BY ${orderBySql}`;
+${conversationSelect('page cv').replace('SELECT ', 'SELECT cv.key_last_message_at, cv.key_created_at, ')}`;
+  // Under a search, each row of the page also says what matched (at most `limit` rows to look at).
+  const facts = terms ? matchFactsSql(terms, 'cv') : null;
+  const pageSql = facts
+    ? `WITH rows AS (${rowsSql}) SELECT cv.*, ${facts.columns} FROM rows cv ${facts.joins} ORDER BY ${orderBySql}`
+    : `${rowsSql} ORDER BY ${orderBySql}`;
   const pageQuery = db.sequelize.query<PageRow>(pageSql, { replacements: pageReplacements, type: QueryTypes.SELECT });
 
   const [countRows, rows] = await Promise.all([countsQuery, pageQuery]);
@@ -136,5 +149,28 @@ ORDER BY ${orderBySql}`;
     hasMore && last
       ? encodeCursor({ needsAttention: last.needs_attention, lastMessageAt: last.key_last_message_at, createdAt: last.key_created_at, id: last.id })
       : null;
-  return { items: pageRows.map(presentConversation), counts, attention, nextCursor };
+  const items = pageRows.map((row) => {
+    const view = presentConversation(row);
+    if (!terms) return view;
+    const matchedMessage =
+      row.match_message_id && row.match_message_direction && row.match_message_created_at
+        ? {
+            id: row.match_message_id,
+            direction: row.match_message_direction,
+            body: row.match_message_body ?? '',
+            createdAt: new Date(row.match_message_created_at).toISOString(),
+            latest: row.match_message_latest === true,
+          }
+        : null;
+    const match = describeMatch(terms, {
+      nameMatched: row.match_name === true,
+      phoneMatched: row.match_phone === true,
+      firstName: row.contact_first_name,
+      lastName: row.contact_last_name,
+      phone: row.contact_phone,
+      message: matchedMessage,
+    });
+    return { ...view, match };
+  });
+  return { items, counts, attention, nextCursor };
 }

@@ -1,4 +1,5 @@
 // The contract's `Conversation` shape, from one row of conversationSelect (conversation-row.ts).
+import type { SearchMatch } from '../../contract/conversations.ts';
 import type { BookingStatus, ClassificationSource, ConversationCategory, MessageDirection, MessageStatus } from '../../db/models/index.ts';
 
 /** What conversationSelect returns per conversation. */
@@ -39,6 +40,8 @@ export interface ConversationView {
   bookingStatus: BookingStatus;
   serviceTitanBookingId: string | null;
   serviceTitanBookingCreatedAt: string | null;
+  /** Extension, in the list under a search only: what matched (contract/conversations.ts). */
+  match?: SearchMatch | null;
 }
 
 export interface ConversationDetailView extends ConversationView {
