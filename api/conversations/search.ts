@@ -1,7 +1,8 @@
 // Inbox search: which of a tenant's conversations match a person's text. Written so each part can use
 // its own index (no cross-table OR, no LOWER() around an indexed column):
-//   contacts: first_name / last_name ILIKE (trigram GIN), phone_digits LIKE (trigram GIN) — one table,
-//             so PostgreSQL ORs the three bitmaps: any fragment of a name or number matches;
+//   contacts: "first last" contains every word (ILIKE, trigram GIN on that expression), phone_digits
+//             LIKE (trigram GIN) — one table, so PostgreSQL ORs the two bitmaps: any fragment of a name
+//             or number matches;
 //   messages: every word of the search starts a word of the message (word GIN, 'simple' dictionary), so
 //             "leak" finds "leaking" but "Chen" does not find every "kitchen";
 // and the two id sets are UNIONed.
@@ -60,51 +61,77 @@ function nameReplacements(terms: SearchTerms): Record<string, string> {
   return Object.fromEntries(terms.namePatterns.map((p, i) => [`searchName${i}`, p]));
 }
 
-/** Every word of the search is in the first or the last name (any case). */
+/** "First Last"; on contacts exactly the expression contacts_tenant_full_name_trgm_idx indexes. */
+const fullNameSql = (firstName: string, lastName: string) => `(coalesce(${firstName}, '') || ' ' || coalesce(${lastName}, ''))`;
+
+/** Every word of the search is somewhere in "First Last" (any case). */
 export function nameConditionSql(terms: SearchTerms, firstName: string, lastName: string): string {
-  return terms.namePatterns.map((_, i) => `(${firstName} ILIKE :searchName${i} OR ${lastName} ILIKE :searchName${i})`).join(' AND ');
+  const name = fullNameSql(firstName, lastName);
+  return terms.namePatterns.map((_, i) => `${name} ILIKE :searchName${i}`).join(' AND ');
 }
 
-/** SQL yielding the ids of the tenant's matching conversations; binds :tenantId and the terms'. */
-export function matchingConversationIdsSql(terms: SearchTerms): { sql: string; replacements: Record<string, string> } {
+/** The columns the inbox sorts and counts by, for each matching conversation. */
+export const matchedColumns = ['id', 'category', 'needs_attention', 'last_message_at', 'created_at'] as const;
+
+/**
+ * SQL yielding the tenant's matching conversations, once each, with matchedColumns; binds :tenantId
+ * and the terms'. Contacts first (name and number: one table, so PostgreSQL ORs the trigram bitmaps),
+ * then each contact's conversations from conversations_contact_inbox_idx alone (an index-only scan: the
+ * index carries the sort keys); messages by the word index, then their conversations by primary key.
+ */
+export function matchingConversationsSql(terms: SearchTerms): {
+  /** `word_hits AS MATERIALIZED (…),` (the matching messages, for matchFactsSql too) or '' */
+  ctes: string;
+  sql: string;
+  replacements: Record<string, string>;
+} {
   const contactConditions = [`(${nameConditionSql(terms, 'ct.first_name', 'ct.last_name')})`];
   const replacements: Record<string, string> = nameReplacements(terms);
   if (terms.digits) {
     contactConditions.push('ct.phone_digits LIKE :searchDigits');
     replacements.searchDigits = terms.digits;
   }
+  const columns = (alias: string) => matchedColumns.map((c) => `${alias}.${c}`).join(', ');
+  // Each match looks its conversations up by index, one probe per match (UNION drops repeats). OFFSET 0 keeps PostgreSQL from
+  // flattening the LATERAL into a plain join: its estimates for trigram and word matches are rough (1,200
+  // rows for 5 "heliotrope"s), and from them it prefers to hash all 100,000 of the tenant's conversations.
   let sql = `
-    SELECT mc.id FROM conversations mc JOIN contacts ct ON ct.id = mc.contact_id
-     WHERE ct.tenant_id = :tenantId AND mc.tenant_id = :tenantId AND (${contactConditions.join(' OR ')})`;
+    SELECT ${columns('mc')} FROM contacts ct
+     CROSS JOIN LATERAL (SELECT ${columns('c')} FROM conversations c
+                          WHERE c.contact_id = ct.id AND c.tenant_id = :tenantId OFFSET 0) mc
+     WHERE ct.tenant_id = :tenantId AND (${contactConditions.join(' OR ')})`;
+  let ctes = '';
   if (terms.words) {
     // The expression must stay exactly the indexed one: to_tsvector('simple', body).
+    ctes = `word_hits AS MATERIALIZED (
+      SELECT w.id, w.conversation_id, w.created_at FROM messages w
+       WHERE w.tenant_id = :tenantId AND to_tsvector('simple', w.body) @@ to_tsquery('simple', :searchWords)),`;
     sql += `
     UNION
-    SELECT m.conversation_id FROM messages m
-     WHERE m.tenant_id = :tenantId AND to_tsvector('simple', m.body) @@ to_tsquery('simple', :searchWords)`;
+    SELECT ${columns('wc')} FROM word_hits w
+     CROSS JOIN LATERAL (SELECT ${columns('c')} FROM conversations c
+                          WHERE c.id = w.conversation_id AND c.tenant_id = :tenantId OFFSET 0) wc`;
     replacements.searchWords = terms.words;
   }
-  return { sql, replacements };
+  return { ctes, sql, replacements };
 }
 
 /**
  * What of each row of a page matched, for describeMatch (search-match.ts): columns and joins over
- * `alias`, a conversationSelect row. The newest matching message is looked up only for rows whose name
- * and number did not match (by the conversation's own message index; a page has at most 100 rows).
- * Binds the same names as matchingConversationIdsSql.
+ * `alias`, a conversationSelect row. The newest matching message comes from word_hits (the messages
+ * the search already found), only for rows whose name and number did not match; it is the latest when
+ * it is as new as the row's last message (conversationSelect's). Needs
+ * matchingConversationsSql's CTEs and binds the same names.
  */
 export function matchFactsSql(terms: SearchTerms, alias: string): { columns: string; joins: string } {
   const name = nameConditionSql(terms, `${alias}.contact_first_name`, `${alias}.contact_last_name`);
   const phone = terms.digits ? `regexp_replace(${alias}.contact_phone, '[^0-9]', '', 'g') LIKE :searchDigits` : 'false';
   const message = terms.words
     ? `LEFT JOIN LATERAL (
-         SELECT m.id, m.direction, m.body, m.created_at,
-                NOT EXISTS (SELECT 1 FROM messages n WHERE n.conversation_id = m.conversation_id
-                              AND (n.created_at > m.created_at OR (n.created_at = m.created_at AND n.id > m.id))) AS latest
-           FROM messages m
-          WHERE m.conversation_id = ${alias}.id AND NOT (${name}) AND NOT (${phone})
-            AND to_tsvector('simple', m.body) @@ to_tsquery('simple', :searchWords)
-          ORDER BY m.created_at DESC, m.id DESC
+         SELECT m.id, m.direction, m.body, m.created_at, m.created_at = ${alias}.last_created_at AS latest
+           FROM word_hits h JOIN messages m ON m.id = h.id
+          WHERE h.conversation_id = ${alias}.id AND NOT (${name}) AND NOT (${phone})
+          ORDER BY h.created_at DESC, h.id DESC
           LIMIT 1) mm ON true`
     : `LEFT JOIN LATERAL (SELECT NULL::uuid AS id, NULL::text AS direction, NULL::text AS body,
                                  NULL::timestamptz AS created_at, NULL::boolean AS latest) mm ON true`;

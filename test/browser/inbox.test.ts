@@ -198,7 +198,7 @@ describe('CSR inbox', () => {
     await reply.press('Enter');
 
     const sent = page.locator('.message.outbound').last();
-    await expect.poll(() => sent.locator('.body').textContent()).toBe('We can be there at 9am tomorrow.\nDoes that work?');
+    await expect.poll(() => sent.locator('.body').textContent(), { timeout: 15_000 }).toBe('We can be there at 9am tomorrow.\nDoes that work?');
     await expect.poll(() => page.locator('.conversation .head').getByText('Needs attention').count()).toBe(0);
     await expect.poll(() => rowFor(seeded.ids.urgent).getByText('Needs attention').count()).toBe(0);
     expect(await reply.inputValue()).toBe('');

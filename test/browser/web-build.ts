@@ -18,7 +18,7 @@ function newestMtime(path: string): number {
 export function webBuildIsStale(): boolean {
   if (!existsSync(webHandlerPath)) return true;
   const built = statSync(webHandlerPath).mtimeMs;
-  const sources = [join(webDir, 'src'), join(webDir, 'vite.config.ts'), join(webDir, 'package.json'), join(projectRoot, 'config', 'env.ts')];
+  const sources = [join(webDir, 'src'), join(webDir, 'static'), join(webDir, 'vite.config.ts'), join(webDir, 'package.json'), join(projectRoot, 'config', 'env.ts')];
   return sources.some((source) => existsSync(source) && newestMtime(source) > built);
 }
 
