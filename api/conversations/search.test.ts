@@ -23,6 +23,11 @@ describe('searchTerms', () => {
     expect(terms.nameWords).toEqual(['50%_off', '(555)', '0142']);
   });
 
+  it('looks for a number alone only in numbers and messages, not names', () => {
+    expect(searchTerms('(555) 0142')?.namePatterns).toEqual([]);
+    expect(searchTerms('55')?.words).toBe('55:*');
+  });
+
   it('matches numbers from two digits when only a number is typed, from three beside words', () => {
     expect(searchTerms('55')?.phoneDigits).toBe('55');
     expect(searchTerms('(555) 0142')?.digits).toBe('%5550142%');

@@ -15,7 +15,7 @@ export interface SearchTerms {
    * from three when it also has words ("Maria 0142"), so "unit 12" does not list every number with a 12.
    */
   phoneDigits: string | null;
-  /** The words of the text as typed; a name must contain each (any case). */
+  /** The words of the text as typed; a name must contain each (any case). None for a number alone. */
   nameWords: string[];
   /** `%word%` per name word, LIKE's wildcards escaped. */
   namePatterns: string[];
@@ -41,8 +41,9 @@ export function searchTerms(raw: string | undefined): SearchTerms | null {
   const digits = text.replace(/\D/g, '');
   const looksLikeNumber = /^[\d\s()+.-]+$/.test(text);
   const phoneDigits = digits.length >= (looksLikeNumber ? 2 : 3) ? digits : null;
-  const words = text.split(' ');
-  const nameWords = words.slice(0, maxWords);
+  // A number alone is not looked for in names: no name holds "55", and a pattern under three characters
+  // gives the trigram index nothing to narrow by (every contact of the tenant would be read).
+  const nameWords = looksLikeNumber ? [] : text.split(' ').slice(0, maxWords);
   // Only letters and digits reach to_tsquery, so its operators cannot be injected. A one-character word
   // must match exactly: as a prefix it would match most of the tenant's messages.
   const tsWords = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, maxWords);
@@ -66,6 +67,7 @@ const fullNameSql = (firstName: string, lastName: string) => `(coalesce(${firstN
 
 /** Every word of the search is somewhere in "First Last" (any case). */
 export function nameConditionSql(terms: SearchTerms, firstName: string, lastName: string): string {
+  if (terms.namePatterns.length === 0) return 'false';
   const name = fullNameSql(firstName, lastName);
   return terms.namePatterns.map((_, i) => `${name} ILIKE :searchName${i}`).join(' AND ');
 }

@@ -41,6 +41,7 @@ describe('CSR inbox', () => {
   it('refuses a wrong password inline, then signs in', async () => {
     const attempt = await context.newPage();
     await attempt.goto(`${stack.baseUrl}/conversations/${seeded.ids.urgent}`);
+    await attempt.waitForLoadState('networkidle');
     expect(new URL(attempt.url()).pathname).toBe('/login');
     expect(new URL(attempt.url()).searchParams.get('next')).toBe(`/conversations/${seeded.ids.urgent}`);
     await attempt.getByLabel('Email').fill(seeded.csr.email);
