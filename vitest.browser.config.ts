@@ -11,6 +11,8 @@ export default defineConfig({
     fileParallelism: false,
     globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 90_000,
+    // What a person waits for (a reply shown, a list re-sorted) may take seconds on a loaded machine.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 240_000,
   },
 });

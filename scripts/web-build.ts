@@ -11,7 +11,7 @@ export const defaultWebBuildDir = join(webDir, 'build');
 const vite = join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js');
 
 /** What the build is made from: web/ without its outputs, and config/env.ts (the bundle has its own copy). */
-const sources = [join(webDir, 'src'), join(webDir, 'vite.config.ts'), join(webDir, 'package.json'), join(projectRoot, 'config', 'env.ts')];
+const sources = [join(webDir, 'src'), join(webDir, 'static'), join(webDir, 'vite.config.ts'), join(webDir, 'package.json'), join(projectRoot, 'config', 'env.ts')];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

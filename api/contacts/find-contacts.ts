@@ -3,7 +3,7 @@
 import type { ContactPage } from '../../contract/contacts.ts';
 import type { Database } from '../../db/connection.ts';
 import { contactsByIds, listContactIds } from '../../db/repositories/contacts.ts';
-import { searchTerms } from '../conversations/search.ts';
+import { escapeLike, searchTerms } from '../conversations/search.ts';
 import { decodeContactCursor, encodeContactCursor } from './contact-cursor.ts';
 import { presentContact } from './present-contact.ts';
 
@@ -15,11 +15,17 @@ export interface ContactListParams {
   cursor?: string;
 }
 
+/** An email is searched by any fragment of it; a text with spaces cannot be part of one. */
+function emailPattern(search: string | undefined): string | null {
+  const text = (search ?? '').trim();
+  return text && !/\s/.test(text) ? `%${escapeLike(text)}%` : null;
+}
+
 export async function findContacts(db: Database, params: ContactListParams): Promise<ContactPage> {
   const terms = searchTerms(params.search);
   const rows = await listContactIds(db, {
     tenantId: params.tenantId,
-    search: terms ? { pattern: terms.pattern, digits: terms.digits, firstAndLast: terms.firstAndLast } : null,
+    search: terms ? { namePatterns: terms.namePatterns, emailPattern: emailPattern(params.search), digits: terms.digits } : null,
     tag: params.tag || null,
     limit: params.limit,
     after: params.cursor ? decodeContactCursor(params.cursor) : null,

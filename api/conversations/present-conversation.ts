@@ -1,4 +1,5 @@
 // The contract's `Conversation` shape, from one row of conversationSelect (conversation-row.ts).
+import type { SearchMatch } from '../../contract/conversations.ts';
 import type { PastEpisode } from '../../db/models/conversation.ts';
 import type {
   BookingStatus,
@@ -55,6 +56,8 @@ export interface ConversationView {
   status: ConversationStatus;
   /** 1, 2, …: the booking fields are this episode's. */
   episode: number;
+  /** Extension, in the list under a search only: what matched (contract/conversations.ts). */
+  match?: SearchMatch | null;
 }
 
 export interface ConversationDetailView extends ConversationView {

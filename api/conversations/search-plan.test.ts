@@ -7,7 +7,7 @@ import { SecretBox } from '../../secrets/secret-box.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { createPhoneNumber, createTenant } from '../../test/support/factories.ts';
 import { orderBySql } from './find-conversations.ts';
-import { matchingConversationIdsSql, searchTerms } from './search.ts';
+import { matchingConversationsSql, searchTerms } from './search.ts';
 
 let test: TestDatabase;
 let tenantId: string;
@@ -64,11 +64,10 @@ describe('search query plans (30,000 conversations, 120,000 messages, 3 tenants)
     ['a rare word of a message', 'ref 0f3a'],
   ])('search by %s finds messages through the per-tenant word index', async (_what, text) => {
     const terms = searchTerms(text)!;
-    const matching = matchingConversationIdsSql(terms);
+    const matching = matchingConversationsSql(terms);
     const plan = await explain(
-      `SELECT cv.id FROM conversations cv
-        WHERE cv.tenant_id = :tenantId AND cv.category = 'engaged' AND cv.id IN (${matching.sql})
-        ORDER BY ${orderBySql} LIMIT 31`,
+      `${matching.ctes ? `WITH ${matching.ctes.replace(/,\s*$/, '')}` : ''}
+       SELECT cv.id FROM (${matching.sql}) cv WHERE cv.category = 'engaged' ORDER BY ${orderBySql} LIMIT 31`,
       { tenantId, ...matching.replacements },
     );
     console.log(`-- search "${text}"\n${plan}\n`);

@@ -17,10 +17,24 @@ describe('searchTerms', () => {
     expect(searchTerms('Zoë 4412')?.words).toBe('zoë:* & 4412:*');
   });
 
-  it('escapes LIKE wildcards in the name pattern and keeps 3+ digits for phone numbers', () => {
-    const terms = searchTerms('50%_off (555) 0142')!;
-    expect(terms.pattern).toBe('%50\\%\\_off (555) 0142%');
-    expect(terms.digits).toBe('%505550142%');
+  it('escapes LIKE wildcards in each name word', () => {
+    const terms = searchTerms('50%_off  (555) 0142')!;
+    expect(terms.namePatterns).toEqual(['%50\\%\\_off%', '%(555)%', '%0142%']);
+    expect(terms.nameWords).toEqual(['50%_off', '(555)', '0142']);
+  });
+
+  it('looks for a number alone only in numbers and messages, not names', () => {
+    expect(searchTerms('(555) 0142')?.namePatterns).toEqual([]);
+    expect(searchTerms('55')?.words).toBe('55:*');
+  });
+
+  it('matches numbers from two digits when only a number is typed, from three beside words', () => {
+    expect(searchTerms('55')?.phoneDigits).toBe('55');
+    expect(searchTerms('(555) 0142')?.digits).toBe('%5550142%');
+    expect(searchTerms('+1 555-555-0142')?.phoneDigits).toBe('15555550142');
+    expect(searchTerms('5')?.phoneDigits).toBeNull();
+    expect(searchTerms('unit 12')?.phoneDigits).toBeNull();
+    expect(searchTerms('Maria 0142')?.phoneDigits).toBe('0142');
   });
 
   it('stops at eight words', () => {

@@ -1,18 +1,26 @@
 // Inbox search: which of a tenant's conversations match a person's text. Written so each part can use
 // its own index (no cross-table OR, no LOWER() around an indexed column):
-//   contacts: first_name / last_name ILIKE (trigram GIN), phone_digits LIKE (trigram GIN) — one table,
-//             so PostgreSQL ORs the three bitmaps: any fragment of a name or number matches;
+//   contacts: "first last" contains every word (ILIKE, trigram GIN on that expression), phone_digits
+//             LIKE (trigram GIN) — one table, so PostgreSQL ORs the two bitmaps: any fragment of a name
+//             or number matches;
 //   messages: every word of the search starts a word of the message (word GIN, 'simple' dictionary), so
 //             "leak" finds "leaking" but "Chen" does not find every "kitchen";
 // and the two id sets are UNIONed.
 
 export interface SearchTerms {
-  /** `%text%` with LIKE's wildcards escaped */
-  pattern: string;
-  /** `%digits%` when the text holds at least 3 digits */
+  /** `%digits%` when the text holds a phone fragment (see phoneDigits) */
   digits: string | null;
-  /** "Maria Garcia": first word against first_name and the rest against last_name */
-  firstAndLast: { first: string; last: string } | null;
+  /**
+   * The digits a number must contain: from two digits when the text is only a number ("55", "(555) 0"),
+   * from three when it also has words ("Maria 0142"), so "unit 12" does not list every number with a 12.
+   */
+  phoneDigits: string | null;
+  /** The words of the text as typed; a name must contain each (any case). None for a number alone. */
+  nameWords: string[];
+  /** `%word%` per name word, LIKE's wildcards escaped. */
+  namePatterns: string[];
+  /** Lower-case letters-and-digits words, each of which must start a word of a message. */
+  messageWords: string[];
   /** to_tsquery text: each word as a prefix, all required; null when the text has no letters or digits */
   words: string | null;
 }
@@ -31,42 +39,108 @@ export function searchTerms(raw: string | undefined): SearchTerms | null {
   const text = (raw ?? '').trim().replace(/\s+/g, ' ');
   if (text === '') return null;
   const digits = text.replace(/\D/g, '');
-  const words = text.split(' ');
+  const looksLikeNumber = /^[\d\s()+.-]+$/.test(text);
+  const phoneDigits = digits.length >= (looksLikeNumber ? 2 : 3) ? digits : null;
+  // A number alone is not looked for in names: no name holds "55", and a pattern under three characters
+  // gives the trigram index nothing to narrow by (every contact of the tenant would be read).
+  const nameWords = looksLikeNumber ? [] : text.split(' ').slice(0, maxWords);
   // Only letters and digits reach to_tsquery, so its operators cannot be injected. A one-character word
   // must match exactly: as a prefix it would match most of the tenant's messages.
   const tsWords = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, maxWords);
   return {
-    pattern: `%${escapeLike(text)}%`,
-    digits: digits.length >= 3 ? `%${digits}%` : null,
-    firstAndLast:
-      words.length >= 2 ? { first: `%${escapeLike(words[0] ?? '')}%`, last: `%${escapeLike(words.slice(1).join(' '))}%` } : null,
+    digits: phoneDigits ? `%${phoneDigits}%` : null,
+    phoneDigits,
+    nameWords,
+    namePatterns: nameWords.map((w) => `%${escapeLike(w)}%`),
+    messageWords: tsWords,
     words: tsWords.length > 0 ? tsWords.map((w) => (w.length > 1 ? `${w}:*` : w)).join(' & ') : null,
   };
 }
 
-/** SQL yielding the ids of the tenant's matching conversations; binds :tenantId and the terms'. */
-export function matchingConversationIdsSql(terms: SearchTerms): { sql: string; replacements: Record<string, string> } {
-  const contactConditions = ['ct.first_name ILIKE :searchPattern', 'ct.last_name ILIKE :searchPattern'];
-  const replacements: Record<string, string> = { searchPattern: terms.pattern };
+/** Binds every name pattern of the terms as :searchName0, :searchName1, … */
+function nameReplacements(terms: SearchTerms): Record<string, string> {
+  return Object.fromEntries(terms.namePatterns.map((p, i) => [`searchName${i}`, p]));
+}
+
+/** "First Last"; on contacts exactly the expression contacts_tenant_full_name_trgm_idx indexes. */
+const fullNameSql = (firstName: string, lastName: string) => `(coalesce(${firstName}, '') || ' ' || coalesce(${lastName}, ''))`;
+
+/** Every word of the search is somewhere in "First Last" (any case). */
+export function nameConditionSql(terms: SearchTerms, firstName: string, lastName: string): string {
+  if (terms.namePatterns.length === 0) return 'false';
+  const name = fullNameSql(firstName, lastName);
+  return terms.namePatterns.map((_, i) => `${name} ILIKE :searchName${i}`).join(' AND ');
+}
+
+/** The columns the inbox sorts and counts by, for each matching conversation. */
+export const matchedColumns = ['id', 'category', 'needs_attention', 'last_message_at', 'created_at', 'status'] as const;
+
+/**
+ * SQL yielding the tenant's matching conversations, once each, with matchedColumns; binds :tenantId
+ * and the terms'. Contacts first (name and number: one table, so PostgreSQL ORs the trigram bitmaps),
+ * then each contact's conversations from conversations_contact_inbox_idx alone (an index-only scan: the
+ * index carries the sort keys); messages by the word index, then their conversations by primary key.
+ */
+export function matchingConversationsSql(terms: SearchTerms): {
+  /** `word_hits AS MATERIALIZED (…),` (the matching messages, for matchFactsSql too) or '' */
+  ctes: string;
+  sql: string;
+  replacements: Record<string, string>;
+} {
+  const contactConditions = [`(${nameConditionSql(terms, 'ct.first_name', 'ct.last_name')})`];
+  const replacements: Record<string, string> = nameReplacements(terms);
   if (terms.digits) {
     contactConditions.push('ct.phone_digits LIKE :searchDigits');
     replacements.searchDigits = terms.digits;
   }
-  if (terms.firstAndLast) {
-    contactConditions.push('(ct.first_name ILIKE :searchFirst AND ct.last_name ILIKE :searchLast)');
-    replacements.searchFirst = terms.firstAndLast.first;
-    replacements.searchLast = terms.firstAndLast.last;
-  }
+  const columns = (alias: string) => matchedColumns.map((c) => `${alias}.${c}`).join(', ');
+  // Each match looks its conversations up by index, one probe per match (UNION drops repeats). OFFSET 0 keeps PostgreSQL from
+  // flattening the LATERAL into a plain join: its estimates for trigram and word matches are rough (1,200
+  // rows for 5 "heliotrope"s), and from them it prefers to hash all 100,000 of the tenant's conversations.
   let sql = `
-    SELECT mc.id FROM conversations mc JOIN contacts ct ON ct.id = mc.contact_id
-     WHERE ct.tenant_id = :tenantId AND mc.tenant_id = :tenantId AND (${contactConditions.join(' OR ')})`;
+    SELECT ${columns('mc')} FROM contacts ct
+     CROSS JOIN LATERAL (SELECT ${columns('c')} FROM conversations c
+                          WHERE c.contact_id = ct.id AND c.tenant_id = :tenantId OFFSET 0) mc
+     WHERE ct.tenant_id = :tenantId AND (${contactConditions.join(' OR ')})`;
+  let ctes = '';
   if (terms.words) {
     // The expression must stay exactly the indexed one: to_tsvector('simple', body).
+    ctes = `word_hits AS MATERIALIZED (
+      SELECT w.id, w.conversation_id, w.created_at FROM messages w
+       WHERE w.tenant_id = :tenantId AND to_tsvector('simple', w.body) @@ to_tsquery('simple', :searchWords)),`;
     sql += `
     UNION
-    SELECT m.conversation_id FROM messages m
-     WHERE m.tenant_id = :tenantId AND to_tsvector('simple', m.body) @@ to_tsquery('simple', :searchWords)`;
+    SELECT ${columns('wc')} FROM word_hits w
+     CROSS JOIN LATERAL (SELECT ${columns('c')} FROM conversations c
+                          WHERE c.id = w.conversation_id AND c.tenant_id = :tenantId OFFSET 0) wc`;
     replacements.searchWords = terms.words;
   }
-  return { sql, replacements };
+  return { ctes, sql, replacements };
+}
+
+/**
+ * What of each row of a page matched, for describeMatch (search-match.ts): columns and joins over
+ * `alias`, a conversationSelect row. The newest matching message comes from word_hits (the messages
+ * the search already found), only for rows whose name and number did not match; it is the latest when
+ * it is as new as the row's last message (conversationSelect's). Needs
+ * matchingConversationsSql's CTEs and binds the same names.
+ */
+export function matchFactsSql(terms: SearchTerms, alias: string): { columns: string; joins: string } {
+  const name = nameConditionSql(terms, `${alias}.contact_first_name`, `${alias}.contact_last_name`);
+  const phone = terms.digits ? `regexp_replace(${alias}.contact_phone, '[^0-9]', '', 'g') LIKE :searchDigits` : 'false';
+  const message = terms.words
+    ? `LEFT JOIN LATERAL (
+         SELECT m.id, m.direction, m.body, m.created_at, m.created_at = ${alias}.last_created_at AS latest
+           FROM word_hits h JOIN messages m ON m.id = h.id
+          WHERE h.conversation_id = ${alias}.id AND NOT (${name}) AND NOT (${phone})
+          ORDER BY h.created_at DESC, h.id DESC
+          LIMIT 1) mm ON true`
+    : `LEFT JOIN LATERAL (SELECT NULL::uuid AS id, NULL::text AS direction, NULL::text AS body,
+                                 NULL::timestamptz AS created_at, NULL::boolean AS latest) mm ON true`;
+  return {
+    columns: `(${name}) AS match_name, (${phone}) AS match_phone, mm.id AS match_message_id,
+              mm.direction AS match_message_direction, mm.body AS match_message_body,
+              mm.created_at AS match_message_created_at, mm.latest AS match_message_latest`,
+    joins: message,
+  };
 }

@@ -184,6 +184,27 @@ describe('GET /api/conversations', () => {
     expect(page.counts.complaints).toBe(complaints.length);
   });
 
+  it('says what matched under a search: the name, the number, or the newest matching message', async () => {
+    const marked = (m: { text: string; ranges: Array<[number, number]> } | null | undefined) => m?.ranges.map(([s, e]) => m.text.slice(s, e));
+    const byName = (await list(a, '?search=garc')).items[0]!;
+    expect(byName.match).toEqual({ field: 'name', text: 'Maria Garcia', ranges: [[6, 10]] });
+    const byPhone = (await list(a, `?search=${encodeURIComponent('555 0142')}`)).items[0]!;
+    expect(byPhone.match).toMatchObject({ field: 'phone', text: '+15555550142' });
+    expect(marked(byPhone.match)).toEqual(['5550142']);
+    // "heater" is in Aisha's first message, not her newest ("see you then").
+    const older = (await list(a, '?search=HEATER')).items[0]!;
+    expect(older.match).toMatchObject({ field: 'message', text: 'My WATER heater is leaking all over the garage' });
+    expect(older.match?.message).toMatchObject({ direction: 'inbound', latest: false, id: expect.any(String) });
+    expect(marked(older.match)).toEqual(['heater']);
+    const newest = (await list(a, '?search=see%20then')).items[0]!;
+    expect(newest.match?.message?.latest).toBe(true);
+    expect(marked(newest.match)).toEqual(['see', 'then']);
+    // Two digits find numbers: "55" finds Maria's (555) 555-0142 and no other of tenant A.
+    expect(ids(await list(a, '?search=55')).map(nameOf)).toEqual(['urgentNewer']);
+    // Without a search there is nothing to explain.
+    expect((await list(a, '')).items[0]).not.toHaveProperty('match');
+  });
+
   it('counts equal the lengths of the paged tab lists under the same search', async () => {
     for (const search of ['', 'a', 'garcia', 'e', '555', 'zzz-nothing']) {
       const { counts, attention } = await list(a, `?search=${encodeURIComponent(search)}`);

@@ -6,12 +6,12 @@ import type { Contact, MarketingConsentStatus } from '../models/index.ts';
 
 /** A search as the contacts list runs it: LIKE patterns with wildcards already escaped. */
 export interface ContactSearch {
-  /** `%text%` against first name, last name and email */
-  pattern: string;
+  /** `%word%` per word: "first last" must contain each (the inbox's name rule and index) */
+  namePatterns: string[];
+  /** `%text%` against the email, or null (a text with spaces is no email) */
+  emailPattern: string | null;
   /** `%digits%` against the phone's digits, or null */
   digits: string | null;
-  /** "Maria Garcia": first word against first_name and the rest against last_name */
-  firstAndLast: { first: string; last: string } | null;
 }
 
 export interface ContactListQuery {
@@ -33,18 +33,22 @@ export async function listContactIds(db: Database, q: ContactListQuery): Promise
   const where = ['c.tenant_id = :tenantId'];
   const replacements: Record<string, unknown> = { tenantId: q.tenantId, limit: q.limit + 1 };
   if (q.search) {
-    const any = ['c.first_name ILIKE :pattern', 'c.last_name ILIKE :pattern', 'c.email ILIKE :pattern'];
-    replacements.pattern = q.search.pattern;
+    const any: string[] = [];
+    // Exactly the expression contacts_tenant_full_name_trgm_idx indexes.
+    const fullName = `(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))`;
+    if (q.search.namePatterns.length > 0) {
+      any.push(`(${q.search.namePatterns.map((_, i) => `${fullName} ILIKE :name${i}`).join(' AND ')})`);
+      q.search.namePatterns.forEach((p, i) => (replacements[`name${i}`] = p));
+    }
+    if (q.search.emailPattern) {
+      any.push('c.email ILIKE :email');
+      replacements.email = q.search.emailPattern;
+    }
     if (q.search.digits) {
       any.push('c.phone_digits LIKE :digits');
       replacements.digits = q.search.digits;
     }
-    if (q.search.firstAndLast) {
-      any.push('(c.first_name ILIKE :first AND c.last_name ILIKE :last)');
-      replacements.first = q.search.firstAndLast.first;
-      replacements.last = q.search.firstAndLast.last;
-    }
-    where.push(`(${any.join(' OR ')})`);
+    where.push(any.length > 0 ? `(${any.join(' OR ')})` : 'false');
   }
   if (q.tag) {
     where.push(':tag = ANY (c.tags)');

@@ -21,9 +21,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * Types only once the login page has hydrated: its Email input is `value={form?.email ?? ''}`, and
+ * hydration resets an email typed before it (seen on a loaded machine).
+ */
 export async function signIn(context: BrowserContext, baseUrl: string, email: string, password: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/conversations`);
+  await page.waitForLoadState('networkidle');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

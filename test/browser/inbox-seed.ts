@@ -1,5 +1,7 @@
 // A small, realistic inbox for the browser tests: one urgent conversation older than the rest (so only
-// the attention ordering can put it on top), calm ones, a complaint, an opt-out, and a hostile body.
+// the attention ordering can put it on top), a second one still waiting below it (so a reply moves the
+// first out of the needs-attention block), calm ones, a complaint, an opt-out, and a hostile body.
+// Every number starts (555) 555-01…, like the demo's.
 import type { Database } from '../../db/connection.ts';
 import { createContact, createConversation, createMessage, createUser } from '../support/factories.ts';
 
@@ -8,7 +10,7 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 export interface SeededInbox {
   csr: { email: string; password: string };
   admin: { email: string; password: string };
-  ids: { urgent: string; recent: string; quiet: string; complaint: string; optOut: string; hostile: string };
+  ids: { urgent: string; waiting: string; recent: string; quiet: string; complaint: string; optOut: string; hostile: string };
   phones: { quiet: string };
 }
 
@@ -70,6 +72,14 @@ export async function seedInbox(db: Database, tenantId: string, phoneNumberId: s
     allFromCustomer: true,
     lastAt: 180,
   });
+  const waiting = await conversation(db, tenantId, phoneNumberId, {
+    firstName: 'Rosa',
+    lastName: 'Delgado',
+    phone: '+15555550188',
+    needsAttention: true,
+    bodies: ['Is the annual maintenance plan still $149?'],
+    lastAt: 240,
+  });
   const recent = await conversation(db, tenantId, phoneNumberId, {
     firstName: 'Aisha',
     lastName: 'Patel',
@@ -114,7 +124,7 @@ export async function seedInbox(db: Database, tenantId: string, phoneNumberId: s
   return {
     csr: { email: csr.user.email, password: csr.password },
     admin: { email: admin.user.email, password: admin.password },
-    ids: { urgent, recent, quiet, complaint, optOut, hostile },
+    ids: { urgent, waiting, recent, quiet, complaint, optOut, hostile },
     phones: { quiet: quietPhone },
   };
 }

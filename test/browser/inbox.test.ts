@@ -41,6 +41,7 @@ describe('CSR inbox', () => {
   it('refuses a wrong password inline, then signs in', async () => {
     const attempt = await context.newPage();
     await attempt.goto(`${stack.baseUrl}/conversations/${seeded.ids.urgent}`);
+    await attempt.waitForLoadState('networkidle');
     expect(new URL(attempt.url()).pathname).toBe('/login');
     expect(new URL(attempt.url()).searchParams.get('next')).toBe(`/conversations/${seeded.ids.urgent}`);
     await attempt.getByLabel('Email').fill(seeded.csr.email);
@@ -58,7 +59,7 @@ describe('CSR inbox', () => {
   });
 
   it('puts the conversation that needs attention on top, with its badge', async () => {
-    await expect.poll(() => rows().count()).toBe(4); // engaged: urgent, recent, hostile, quiet
+    await expect.poll(() => rows().count()).toBe(5); // engaged: urgent, waiting, recent, hostile, quiet
     const top = rows().first();
     expect(await top.getAttribute('data-conversation-id')).toBe(seeded.ids.urgent);
     expect(await top.textContent()).toContain('Maria Garcia');
@@ -125,11 +126,61 @@ describe('CSR inbox', () => {
       await page.waitForURL((url) => !url.searchParams.has('tab'));
       await box.fill('');
       await box.press('Enter');
-      await expect.poll(() => rows().count()).toBe(4);
+      await expect.poll(() => rows().count()).toBe(5);
       expect(new URL(page.url()).searchParams.has('q')).toBe(false);
     } finally {
       page.off('request', onRequest);
     }
+  });
+
+  it('shows why a conversation matched: the older message, highlighted', async () => {
+    const box = page.getByRole('searchbox', { name: 'Search conversations' });
+    // "garage" is in Aisha's first message; her newest is "Perfect, see you then".
+    await box.fill('garage');
+    await box.press('Enter');
+    await expect.poll(() => rows().count()).toBe(1);
+    const row = rowFor(seeded.ids.recent);
+    const snippet = row.locator('[data-match="message"]');
+    await expect.poll(() => snippet.textContent()).toContain('My water heater is leaking in the garage');
+    expect(await snippet.textContent()).toContain('Earlier');
+    expect(await snippet.locator('mark').allTextContents()).toEqual(['garage']);
+    expect(await row.textContent()).not.toContain('Perfect, see you then');
+    await screenshot(page, 'search-highlight-1280');
+
+    // A name match marks the name.
+    await box.fill('delg');
+    await box.press('Enter');
+    await expect.poll(() => rowFor(seeded.ids.waiting).locator('.name mark').textContent()).toBe('Delg');
+    expect(await rows().count()).toBe(1);
+  });
+
+  it('finds numbers from two digits: "55" finds every (555) 555-… number and marks the digits', async () => {
+    const box = page.getByRole('searchbox', { name: 'Search conversations' });
+    await box.fill('55');
+    await box.press('Enter');
+    await expect.poll(() => rows().count()).toBe(5);
+    for (const row of await rows().all()) {
+      const marks = await row.locator('mark').allTextContents();
+      expect(marks.join('')).toMatch(/^[5() ]+$/);
+      expect(marks.join('').replace(/\D/g, '').length).toBeGreaterThanOrEqual(2);
+    }
+    const complaints = page.locator('nav.tabs a[data-tab="complaints"] .count');
+    expect(await complaints.textContent()).toMatch(/^1/);
+    expect(await page.locator('nav.tabs a[data-tab="opt_outs"] .count').textContent()).toMatch(/^1/);
+  });
+
+  it('says what to try when a search finds nothing, by what was typed', async () => {
+    const box = page.getByRole('searchbox', { name: 'Search conversations' });
+    await box.fill('4321');
+    await box.press('Enter');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('No number contains “4321”');
+    await box.fill('banging noise upstairs');
+    await box.press('Enter');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('No message or name matches “banging noise upstairs”');
+    expect(await page.getByRole('status').first().textContent()).toContain('Try fewer words');
+    await box.fill('');
+    await box.press('Enter');
+    await expect.poll(() => rows().count()).toBe(5);
   });
 
   it('opens a conversation with j/k and Enter, replies, and the badge goes', async () => {
@@ -148,10 +199,20 @@ describe('CSR inbox', () => {
     await reply.press('Enter');
 
     const sent = page.locator('.message.outbound').last();
-    await expect.poll(() => sent.locator('.body').textContent()).toBe('We can be there at 9am tomorrow.\nDoes that work?');
+    await expect.poll(() => sent.locator('.body').textContent(), { timeout: 15_000 }).toBe('We can be there at 9am tomorrow.\nDoes that work?');
     await expect.poll(() => page.locator('.conversation .head').getByText('Needs attention').count()).toBe(0);
     await expect.poll(() => rowFor(seeded.ids.urgent).getByText('Needs attention').count()).toBe(0);
     expect(await reply.inputValue()).toBe('');
+    // The CSR keeps their place: Maria now sorts below Rosa (still waiting), but stays open, selected
+    // and where she was, marked as moved; j continues from her to the next one waiting.
+    const first = rows().first();
+    expect(await first.getAttribute('data-conversation-id')).toBe(seeded.ids.urgent);
+    expect(await first.getAttribute('aria-current')).toBe('page');
+    expect(await first.getByText(/Moved/).isVisible()).toBe(true);
+    expect(await first.isVisible()).toBe(true);
+    await page.locator('.transcript').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('j');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-conversation-id'))).toBe(seeded.ids.waiting);
     // The worker sends it through (fake) Twilio; the delivery status follows live.
     await expect.poll(() => stack.fakes.twilio.messages.length, { timeout: 30_000 }).toBe(1);
     expect(stack.fakes.twilio.messages[0]?.body).toBe('We can be there at 9am tomorrow.\nDoes that work?');
@@ -189,7 +250,30 @@ describe('CSR inbox', () => {
     await phone.goto(`${stack.baseUrl}/conversations`);
     await expect.poll(() => phone.locator('a.row').count()).toBeGreaterThan(0);
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Every tab's badges are inside the tab bar and the screen, not scrolled or cut off.
+    const bar = (await phone.locator('nav.tabs').boundingBox())!;
+    const badges = phone.locator('nav.tabs .count, nav.tabs .waiting');
+    expect(await badges.count()).toBe(5); // three counts, two "need attention" (Engaged, Complaints)
+    for (const badge of await badges.all()) {
+      const box = (await badge.boundingBox())!;
+      const where = `${await badge.textContent()} at ${JSON.stringify(box)} in ${JSON.stringify(bar)}`;
+      expect(box.x, where).toBeGreaterThanOrEqual(bar.x);
+      expect(box.x + box.width, where).toBeLessThanOrEqual(bar.x + bar.width + 0.5);
+      expect(box.y, where).toBeGreaterThanOrEqual(bar.y);
+      expect(box.y + box.height, where).toBeLessThanOrEqual(bar.y + bar.height + 0.5);
+      expect(box.x, where).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, where).toBeLessThanOrEqual(390);
+    }
+    expect(await phone.locator('nav.tabs').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await screenshot(phone, 'inbox-390');
+    const search = phone.getByRole('searchbox', { name: 'Search conversations' });
+    await search.fill('garage');
+    await search.press('Enter');
+    await expect.poll(() => phone.locator('a.row mark').first().textContent()).toBe('garage');
+    await screenshot(phone, 'search-highlight-390');
+    await search.fill('');
+    await search.press('Enter');
+    await expect.poll(() => phone.locator('a.row').count()).toBe(5);
     await phone.locator(`a.row[data-conversation-id="${seeded.ids.urgent}"]`).click();
     await phone.waitForURL((url) => url.pathname === `/conversations/${seeded.ids.urgent}`);
     await expect.poll(() => phone.getByRole('link', { name: '← All conversations' }).isVisible()).toBe(true);

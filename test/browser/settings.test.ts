@@ -70,7 +70,8 @@ describe('Settings (admin)', () => {
   it('turns the ServiceTitan integration on: fill, test, save, and the saved state comes back masked', async () => {
     page = await signIn(context, stack.baseUrl, admin.email, admin.password);
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.waitForURL(`${stack.baseUrl}/settings`);
+    // /settings opens its first section.
+    await page.waitForURL(`${stack.baseUrl}/settings/servicetitan`);
     await expect.poll(() => page.getByRole('heading', { name: 'ServiceTitan Integration' }).isVisible()).toBe(true);
     expect(await page.getByRole('switch', { name: 'Create ServiceTitan bookings' }).isChecked()).toBe(false);
     await screenshot(page, 'settings-empty-1280');
@@ -146,7 +147,7 @@ describe('Settings (admin)', () => {
       await page.getByRole('link', { name: 'Back to conversations' }).click();
       await expect.poll(() => dialogs.length).toBe(1);
       expect(dialogs[0]).toContain('unsaved changes');
-      expect(new URL(page.url()).pathname).toBe('/settings');
+      expect(new URL(page.url()).pathname).toBe('/settings/servicetitan');
       await field('Job type ID').fill('');
       await page.getByRole('link', { name: 'Back to conversations' }).click();
       await page.waitForURL(`${stack.baseUrl}/conversations`);
@@ -166,41 +167,69 @@ describe('Settings (admin)', () => {
     const [booking] = stack.fakes.serviceTitan.bookings(st.tenantId);
     expect(booking?.bookingProviderId).toBe(st.tagId);
 
-    await page.goto(`${stack.baseUrl}/settings`);
+    await page.goto(`${stack.baseUrl}/settings/booking-health`);
     const created = page.locator('.figure.ok dd');
     await expect.poll(() => created.textContent()).toBe('1');
     const temporal = page.getByRole('link', { name: /Open in Temporal UI/ });
     expect(await temporal.getAttribute('href')).toContain(encodeURIComponent(`TenantId="${stack.tenant.id}"`));
   });
 
-  it('shows the Twilio webhook URLs with copy buttons, users, and looks right at 1280 and 390 px', async () => {
+  it('has a section per area, each at its own URL, with a navigation that says where you are', async () => {
+    const sections = [
+      { path: '/settings/servicetitan', nav: 'ServiceTitan', heading: 'ServiceTitan Integration' },
+      { path: '/settings/twilio', nav: 'Twilio & numbers', heading: 'Twilio' },
+      { path: '/settings/users', nav: 'Users', heading: 'Users' },
+      { path: '/settings/booking-health', nav: 'Booking health', heading: 'Booking health' },
+    ];
+    const nav = page.getByRole('navigation', { name: 'Settings sections' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(sections.map((s) => s.nav));
+    for (const section of sections) {
+      const response = await page.goto(`${stack.baseUrl}${section.path}`);
+      expect(response?.status(), section.path).toBe(200);
+      await expect.poll(() => page.getByRole('heading', { level: 2, name: section.heading, exact: true }).isVisible()).toBe(true);
+      expect(await nav.locator('[aria-current="page"]').textContent()).toBe(section.nav);
+      // Only this section's card.
+      expect(await page.locator('main.settings-section > .card, main.settings-section > section.card').count(), section.path).toBe(1);
+      await screenshot(page, `settings-${section.path.split('/').pop()}-1280`);
+    }
+    // The navigation moves between them without a full reload.
+    await nav.getByRole('link', { name: 'Users' }).click();
+    await page.waitForURL(`${stack.baseUrl}/settings/users`);
+    expect(await page.getByRole('heading', { name: 'Users', exact: true }).isVisible()).toBe(true);
+    // /settings goes to the first section.
+    await page.goto(`${stack.baseUrl}/settings`);
+    expect(new URL(page.url()).pathname).toBe('/settings/servicetitan');
+
+    // On a phone the navigation is one row that scrolls sideways; the page itself never does.
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    for (const section of sections) {
+      await phone.goto(`${stack.baseUrl}${section.path}`);
+      await expect.poll(() => phone.getByRole('heading', { level: 2, name: section.heading, exact: true }).isVisible()).toBe(true);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth), section.path).toBeLessThanOrEqual(390);
+      const current = (await phone.locator('nav.sections [aria-current="page"]').boundingBox())!;
+      expect(current.x, section.path).toBeGreaterThanOrEqual(0);
+      expect(current.x + current.width, section.path).toBeLessThanOrEqual(390.5);
+      await screenshot(phone, `settings-${section.path.split('/').pop()}-390`);
+    }
+    await phone.close();
+  });
+
+  it('shows the Twilio webhook URLs with copy buttons', async () => {
+    await page.goto(`${stack.baseUrl}/settings/twilio`);
     const inbound = page.getByRole('textbox', { name: 'A message comes in' });
     expect(await inbound.inputValue()).toBe(`${stack.baseUrl}/api/twilio/inbound`);
     expect(await page.getByRole('textbox', { name: 'Status callback URL' }).inputValue()).toBe(`${stack.baseUrl}/api/twilio/status`);
     expect(await page.getByRole('button', { name: /^Copy the incoming message URL/ }).count()).toBe(1);
     expect(await page.getByLabel(/^Auth token/).inputValue()).toBe('');
-    await page.getByRole('heading', { name: 'Twilio' }).scrollIntoViewIfNeeded();
-    await screenshot(page, 'settings-twilio-1280');
-    await page.getByRole('heading', { name: 'Users' }).scrollIntoViewIfNeeded();
-    await screenshot(page, 'settings-users-1280');
-
-    const phone = await context.newPage();
-    await phone.setViewportSize({ width: 390, height: 844 });
-    await phone.goto(`${stack.baseUrl}/settings`);
-    await expect.poll(() => phone.getByRole('heading', { name: 'ServiceTitan Integration' }).isVisible()).toBe(true);
-    // Nothing sideways: the page is no wider than the phone.
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(phone, 'settings-390');
-    await phone.getByRole('heading', { name: 'Booking health' }).scrollIntoViewIfNeeded();
-    await screenshot(phone, 'settings-health-390');
-    await phone.getByRole('heading', { name: 'Twilio' }).scrollIntoViewIfNeeded();
-    await screenshot(phone, 'settings-twilio-390');
-    await phone.getByRole('heading', { name: 'Users' }).scrollIntoViewIfNeeded();
-    await screenshot(phone, 'settings-users-390');
-    await phone.close();
   });
 
-  it('adds a user, changes the role, removes them', async () => {
+  it('adds a user, changes the role, removes them; the only admin cannot be removed', async () => {
+    await page.goto(`${stack.baseUrl}/settings/users`);
+    // One admin: no "Remove" for them.
+    expect(await page.getByRole('button', { name: `Remove ${admin.email}` }).count()).toBe(0);
+    expect(await page.getByText('Only admin').count()).toBe(1);
+    expect(await page.getByRole('button', { name: `Remove ${csr.email}` }).count()).toBe(1);
     const email = `new-${randomUUID().slice(0, 8)}@comfortair.example`;
     await field('Email').fill(email);
     await field('Password').fill('short');
@@ -215,6 +244,9 @@ describe('Settings (admin)', () => {
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Role changed.' }).count()).toBe(1);
     const row = await stack.test.db.models.User.findOne({ where: { email } });
     expect(row?.role).toBe('admin');
+    // Two admins now: either may be removed.
+    await expect.poll(() => page.getByRole('button', { name: `Remove ${admin.email}` }).count()).toBe(1);
+    expect(await page.getByText('Only admin').count()).toBe(0);
 
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: `Remove ${email}` }).click();

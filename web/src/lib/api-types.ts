@@ -1,4 +1,7 @@
 // The JSON shapes of the Inbox API (see contract.md, "Session and roles" and "Inbox API").
+import type { SearchMatch } from '../../../contract/conversations.ts';
+
+export type { SearchMatch, SearchMatchField, TextRange } from '../../../contract/conversations.ts';
 
 export type Role = 'admin' | 'csr';
 
@@ -47,6 +50,8 @@ export interface Conversation {
   status: ConversationStatus;
   /** 1, 2, …: a text to a resolved conversation reopens it as the next episode. */
   episode: number;
+  /** Extension, under a search: what matched (the name, the number, or a message). */
+  match?: SearchMatch | null;
 }
 
 export type TabCounts = Record<Tab, number>;
@@ -118,6 +123,9 @@ export const tabs: readonly { id: Tab; label: string }[] = [
   { id: 'opt_outs', label: 'Opt outs' },
   { id: 'complaints', label: 'Complaints' },
 ];
+
+/** The category each tab lists. */
+export const tabCategories: Record<Tab, Category> = { engaged: 'engaged', opt_outs: 'opt_out', complaints: 'complaint' };
 
 export function parseTab(value: string | null): Tab {
   return value === 'opt_outs' || value === 'complaints' ? value : 'engaged';

@@ -2,7 +2,10 @@ const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
 
-/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then a short date. */
+/**
+ * One relative format for a whole list: "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago",
+ * "3 wk ago", "5 mo ago", "2 yr ago". The exact date and time is the element's title.
+ */
 export function relativeTime(iso: string, now: number = Date.now()): string {
   const then = new Date(iso).getTime();
   const elapsed = Math.max(0, now - then);
@@ -11,9 +14,9 @@ export function relativeTime(iso: string, now: number = Date.now()): string {
   if (elapsed < day) return `${Math.floor(elapsed / hour)} h ago`;
   if (elapsed < 2 * day) return 'yesterday';
   if (elapsed < 7 * day) return `${Math.floor(elapsed / day)} days ago`;
-  const date = new Date(then);
-  const sameYear = date.getUTCFullYear() === new Date(now).getUTCFullYear();
-  return date.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC', ...(sameYear ? {} : { year: 'numeric' }) });
+  if (elapsed < 30 * day) return `${Math.floor(elapsed / (7 * day))} wk ago`;
+  if (elapsed < 365 * day) return `${Math.max(1, Math.floor(elapsed / (30.44 * day)))} mo ago`;
+  return `${Math.floor(elapsed / (365.25 * day))} yr ago`;
 }
 
 /** The full date and time; local once the browser is in charge (`local`), UTC before. */
