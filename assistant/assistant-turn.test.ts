@@ -84,7 +84,7 @@ function session(phone: string, options: { bookingMode?: 'request' | 'job'; book
         tools: offeredTools(switches, true),
         toolContext: ctx,
         sessionStart: history.length === 0,
-        firstSms: { template: 'Hi{firstName}! This is {business}.', business: 'Cool Air HVAC', firstName: null },
+        firstSms: { template: 'Hi {firstName}! This is {business}.', business: 'Cool Air HVAC', firstName: null },
         handoffMessage,
         closingLine: 'Thanks for texting Cool Air HVAC. Goodbye!',
       };

@@ -30,7 +30,7 @@ import { isUuid } from '../conversations/validate.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 
 export const defaults = {
-  firstSms: 'Hi{firstName}! This is {business}’s automated assistant.',
+  firstSms: 'Hi {firstName}! This is {business}’s automated assistant.',
   handoffMessage: 'Thanks! A team member will text you back shortly.',
   sessionMinutes: 30,
   replyCap: 10,
