@@ -186,6 +186,20 @@ describe('sandbox (POST …/:id/test)', () => {
     expect(after.body).toMatchObject({ outcome: 'silent', replies: [] });
   });
 
+  it('hands over at the reply cap, then stays silent; a new session (another number) starts fresh', async () => {
+    const a = (await admin.post<{ assistant: AssistantView }>(path(), { name: 'Capped', replyCap: 1 })).body.assistant;
+    const test1 = (body: string, sessionId?: string, from = '+15125550101') =>
+      admin.post<SandboxAnswer>(`${path()}/${a.id}/test`, { from, body, ...(sessionId ? { sessionId } : {}) });
+    const first = await test1('hello');
+    expect(first.body.outcome).toBe('replied');
+    const capped = await test1('hello again', first.body.sessionId);
+    expect(capped.body).toMatchObject({ outcome: 'handoff', replies: [a.handoffMessage], handoff: { reason: expect.stringContaining('reply cap') } });
+    expect((await test1('anyone?', first.body.sessionId)).body.outcome).toBe('silent');
+    const other = await test1('hello', first.body.sessionId, '+15125550188');
+    expect(other.body.outcome).toBe('replied');
+    expect(other.body.sessionId).not.toBe(first.body.sessionId);
+  });
+
   it('validates its input per field', async () => {
     const a = (await admin.post<{ assistant: AssistantView }>(path(), { name: 'Sandbox 2' })).body.assistant;
     const res = await admin.post<ErrorBody>(`${path()}/${a.id}/test`, { from: '555', body: '' });
