@@ -28,7 +28,13 @@ export async function listen(app: Pick<App, "app">): Promise<{ baseUrl: string; 
 /** The app over `db`. Temporal is a lazy connection to `temporalAddress` (an unreachable one is fine). */
 export async function startApi(
   db: Database,
-  options: { temporalAddress: string; box?: SecretBox; appDeps?: Pick<AppDeps, 'serviceTitanEgress' | 'serviceTitanTestLimiter'> },
+  options: {
+    temporalAddress: string;
+    box?: SecretBox;
+    appDeps?: Pick<AppDeps, 'serviceTitanEgress' | 'serviceTitanTestLimiter'>;
+    /** Extra environment, e.g. OPENAI_BASE_URL of a fake. */
+    env?: Record<string, string>;
+  },
 ): Promise<RunningApi> {
   const env = loadEnv({
     NODE_ENV: 'test',
@@ -38,6 +44,7 @@ export async function startApi(
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'silent',
+    ...options.env,
   });
   const temporal = new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
   const box = options.box ?? new SecretBox(env.ENCRYPTION_KEY);

@@ -9,6 +9,7 @@ import type { Database } from '../../db/connection.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { TestConnectionLimiter } from '../settings/test-connection-limiter.ts';
+import { assistantRoutes } from './settings-assistants.ts';
 import { bookingHealthRoutes } from './settings-booking-health.ts';
 import { serviceTitanSettingsRoutes } from './settings-servicetitan.ts';
 import { twilioSettingsRoutes } from './settings-twilio.ts';
@@ -41,5 +42,6 @@ export function settingsRoutes(deps: SettingsRoutesDeps): Router {
   router.use(twilioSettingsRoutes(deps));
   router.use(bookingHealthRoutes(deps));
   router.use(userRoutes(deps));
+  router.use(assistantRoutes(deps));
   return router;
 }

@@ -41,6 +41,22 @@ export interface ServiceTitanClientOptions {
 
 type QueryValue = string | number | boolean | undefined;
 
+/** The v2 API modules: `{API host}/{module}/v2/tenant/{tenant}/…`. */
+export type ServiceTitanModule = 'crm' | 'jpm' | 'dispatch' | 'settings';
+
+/** One API call as the concept modules (customers.ts, jobs.ts, …) describe it. */
+export interface ServiceTitanCall {
+  method: 'GET' | 'POST' | 'PATCH';
+  module: ServiceTitanModule;
+  /** After /{module}/v2/tenant/{tenant}. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** For messages and error kinds: what was being done, and the scope it needs. */
+  operation: string;
+  scope: string;
+}
+
 interface RawAnswer {
   status: number;
   headers: Headers;
@@ -210,17 +226,26 @@ export class ServiceTitanClient {
     await this.listBookings(bookingProvider, { pageSize: 1 });
   }
 
+  /**
+   * One call of any v2 module with this connection's token, app key, egress guard and error
+   * mapping: what customers.ts, jobs.ts, appointments.ts and capacity.ts are built on.
+   */
+  async call(spec: ServiceTitanCall): Promise<unknown> {
+    return this.#request(spec.method, spec.path, spec.query ?? {}, spec.body, { operation: spec.operation, scope: spec.scope }, spec.module);
+  }
+
   async #request(
     method: 'GET' | 'POST' | 'PATCH',
     path: string,
     query: Record<string, QueryValue>,
     body: unknown,
     context: Omit<RequestContext, 'serviceTitanTenantId'>,
+    module: ServiceTitanModule = 'crm',
   ): Promise<unknown> {
     const ctx: RequestContext = { ...context, serviceTitanTenantId: this.#tenantId };
     try {
       const tenant = integerId(this.#tenantId, 'ServiceTitan tenant ID');
-      const url = new URL(`${this.#apiBaseUrl}/crm/v2/tenant/${tenant}${path}`);
+      const url = new URL(`${this.#apiBaseUrl}/${module}/v2/tenant/${tenant}${path}`);
       for (const [name, value] of Object.entries(query)) {
         if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
       }

@@ -18,3 +18,8 @@ export {
 } from './environments.ts';
 export type * from './types.ts';
 export { bookingPriorities } from './types.ts';
+export type { ServiceTitanCall, ServiceTitanModule } from './client.ts';
+export * from './customers.ts';
+export * from './jobs.ts';
+export * from './appointments.ts';
+export * from './capacity.ts';

@@ -7,6 +7,7 @@ import { chatCompletion, openAIError, requestId, responseObject } from './api-ob
 import { createFaults, type FakeOpenAIFault, type FakeOpenAIFaults } from './faults.ts';
 import { classifyByKeywords, type FakeClassification } from './heuristic-classifier.ts';
 import { allPromptText, lastUserText, type OpenAIEndpoint } from './prompt-text.ts';
+import { isToolCallingRequest, toolCallingCompletion } from './tool-calling.ts';
 import { categoryEnum, minimalInstance, requestedSchema, schemaViolation, strictSchemaProblem } from './structured-output.ts';
 
 export interface FakeOpenAIOptions {
@@ -119,6 +120,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const problem = requestProblem(body, endpoint);
     if (problem) return send(res, 400, openAIError(problem.message, 'invalid_request_error', problem.code, problem.param));
 
+    if (endpoint === 'chat.completions' && fault.mode === 'none' && isToolCallingRequest(body)) return send(res, 200, toolCallingCompletion(body));
     const content =
       fault.mode === 'garbage' ? garbage() : fault.mode === 'offSchema' ? offSchema() : answerContent(body, endpoint);
     if ('error' in content) return send(res, 500, openAIError(content.error, 'server_error'));

@@ -16,8 +16,10 @@ export interface ApiCall {
 }
 
 export interface ApiRoute {
+  /** The v2 module of the path (/{module}/v2/tenant/…); crm when absent. */
+  module?: 'crm' | 'jpm' | 'dispatch' | 'settings';
   method: 'GET' | 'POST' | 'PATCH';
-  /** Matched against the path after /crm/v2/tenant/{tenant}. */
+  /** Matched against the path after /{module}/v2/tenant/{tenant}. */
   pattern: RegExp;
   scope: string;
   /** Booking creates: what `faults … only: 'create'` targets. */

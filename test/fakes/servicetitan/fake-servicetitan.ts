@@ -22,6 +22,7 @@ import { serviceTitanSchemas } from './openapi-schemas.ts';
 import { json, problem, type Reply } from './reply.ts';
 import { tagAndCustomerRoutes } from './tag-and-customer-routes.ts';
 import { handleTokenRequest } from './token-endpoint.ts';
+import { assistantRoutes } from './assistant-routes.ts';
 
 export interface FakeServiceTitanOptions {
   /** 0 (default) picks a free port. */
@@ -36,8 +37,8 @@ export interface FakeServiceTitanOptions {
   tls?: { key: string; cert: string };
 }
 
-const routes: ApiRoute[] = [...bookingRoutes, ...tagAndCustomerRoutes];
-const apiPath = /^\/crm\/v2\/tenant\/([^/]+)(\/.*)$/;
+const routes: ApiRoute[] = [...bookingRoutes, ...tagAndCustomerRoutes, ...assistantRoutes];
+const apiPath = /^\/(crm|jpm|dispatch|settings)\/v2\/tenant\/([^/]+)(\/.*)$/;
 const maxBodyBytes = 1_000_000;
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -260,8 +261,8 @@ export class FakeServiceTitan {
           ? handleTokenRequest(this.state, bodyText, req.headers, this.tokenLifetimeSeconds)
           : { status: 405, headers: { allow: 'POST' } };
     } else if (api) {
-      const [, tenantId = '', rest = ''] = api;
-      const route = routes.find((r) => r.method === method && r.pattern.test(rest));
+      const [, module = 'crm', tenantId = '', rest = ''] = api;
+      const route = routes.find((r) => (r.module ?? 'crm') === module && r.method === method && r.pattern.test(rest));
       if (!route) {
         reply = problem(404, 'Not Found');
       } else {

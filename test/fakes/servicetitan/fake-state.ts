@@ -1,4 +1,5 @@
 // Everything the fake remembers. Tests read it through `fake.state` (and the shortcuts on the fake).
+import { assistantScopes } from './assistant-scopes.ts';
 import type { FaultKind } from './faults.ts';
 
 /** The scopes the fake grants unless a tenant is registered with fewer. */
@@ -7,6 +8,8 @@ export const defaultScopes = [
   'tn.crm.bookings:w',
   'tn.crm.bookingprovidertags:r',
   'tn.crm.customers:r',
+  // The assistant's endpoints (assistant-routes.ts).
+  ...assistantScopes,
 ] as const;
 
 export interface FakeTenantInit {

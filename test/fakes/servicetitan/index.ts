@@ -13,3 +13,6 @@ export {
   type LoggedRequest,
   type StoredBooking,
 } from './fake-state.ts';
+export { assistantStateOf, FakeAssistantState, type AssistantOperation, type FakeCreateRecord } from './assistant-state.ts';
+export { seedAssistantData, type AssistantSeed, type AssistantSeedOptions } from './assistant-seed.ts';
+export { jpmDispatchSchemas } from './jpm-dispatch-schemas.ts';

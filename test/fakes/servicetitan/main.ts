@@ -4,6 +4,7 @@
 // Prints one JSON line with the URLs and the demo tenant's ids (not its secret).
 import { parseArgs } from 'node:util';
 import { demoServiceTitanTenant as demo } from './demo-tenant.ts';
+import { seedAssistantData } from './assistant-seed.ts';
 import { startFakeServiceTitan } from './fake-servicetitan.ts';
 
 const { values } = parseArgs({
@@ -34,6 +35,8 @@ const fake = await startFakeServiceTitan({
     },
   ],
 });
+// Customers, jobs, an appointment and capacity for the assistant's tools (the demo conversations).
+seedAssistantData(fake, { tenantId: values['tenant-id'], timeZone: 'America/Chicago' });
 
 console.log(
   JSON.stringify({

@@ -9,13 +9,10 @@ export interface SettingsSection {
 export const settingsSections: readonly SettingsSection[] = [
   { id: 'servicetitan', label: 'ServiceTitan', href: '/settings/servicetitan' },
   { id: 'twilio', label: 'Twilio & numbers', href: '/settings/twilio' },
-  // The AI assistants (issue 13) go here when their page exists:
-  //   { id: 'assistants', label: 'Assistants', href: '/settings/assistants' },
+  { id: 'assistants', label: 'Assistants', href: '/settings/assistants' },
   { id: 'users', label: 'Users', href: '/settings/users' },
   { id: 'booking-health', label: 'Booking health', href: '/settings/booking-health' },
-  // Contacts and Campaigns (issue 14) go here when their pages exist:
-  //   { id: 'contacts', label: 'Contacts', href: '/settings/contacts' },
-  //   { id: 'campaigns', label: 'Campaigns', href: '/settings/campaigns' },
+  // Contacts and Campaigns are pages of their own (/contacts, /campaigns), linked from the header.
 ];
 
 /** The section a path belongs to, if any. */
