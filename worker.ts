@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.ts';
 import { createClassifier } from './clients/openai/classifier.ts';
+import { installServiceTitanEgress, serviceTitanEgressFor } from './clients/servicetitan/egress.ts';
 import { ServiceTitanTokenCache } from './clients/servicetitan/token-cache.ts';
 import { createTwilioSender } from './clients/twilio/sender.ts';
 import { loadEnv, requireDatabaseUrl, type Env } from './config/env.ts';
@@ -45,6 +46,8 @@ export interface StartWorkerOptions {
 }
 
 export async function startWorker({ env, logger, workflowBundle, deps }: StartWorkerOptions) {
+  // The booking activity's ServiceTitan clients reach only where this environment's policy allows.
+  installServiceTitanEgress(serviceTitanEgressFor(env));
   const activityDeps = deps ?? createActivityDeps(env, logger);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const worker = await Worker.create({

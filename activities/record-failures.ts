@@ -1,13 +1,16 @@
 import { notifyConversationUpdated } from '../db/conversation-events.ts';
+import { recordGaveUp } from '../db/repositories/outbound-messages.ts';
 import type { ActivityDeps } from './types.ts';
 
-/** A reply Twilio would not take (or that kept failing) is marked failed so the CSR sees it. */
+/**
+ * The workflow gave up on a reply (Twilio would not take it, or it kept failing): a message never sent
+ * is marked failed so the CSR sees it. One whose last try was still in flight when the workflow gave up
+ * (the try timed out) may have reached Twilio: `unknown`, not failed. Sent or `unknown` ones stay.
+ */
 export function recordOutboundFailure({ db }: ActivityDeps) {
   return async ({ messageId, error }: { messageId: string; error: string }): Promise<void> => {
-    const message = await db.models.Message.findByPk(messageId);
-    if (!message || message.twilioSid) return;
-    await message.update({ status: 'failed', errorCode: error.slice(0, 500) });
-    await notifyConversationUpdated(db.sequelize, { tenantId: message.tenantId, id: message.conversationId });
+    const message = await recordGaveUp(db, messageId, error);
+    if (message) await notifyConversationUpdated(db.sequelize, { tenantId: message.tenantId, id: message.conversationId });
   };
 }
 

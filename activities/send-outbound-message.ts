@@ -1,18 +1,49 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { TwilioSendError } from '../clients/twilio/sender.ts';
 import { notifyConversationUpdated } from '../db/conversation-events.ts';
+import type { MessageStatus } from '../db/models/message.ts';
+import { claimForSending, markUnknown, recordAccepted, releaseClaim, type OutboundMessageRef } from '../db/repositories/outbound-messages.ts';
 import type { ActivityDeps } from './types.ts';
 
+/** `sid` is null when the outcome is `unknown` (or the message was already settled without one). */
+export interface OutboundSendResult {
+  sid: string | null;
+  status: MessageStatus;
+}
+
+/** Where Twilio reports this message's progress. Our id in the URL (signed with it) lets a callback find a
+ * message whose creation answer was lost, so an `unknown` outcome resolves itself when Twilio has it. */
+export function statusCallbackUrl(publicBaseUrl: string, messageId: string): string {
+  return `${publicBaseUrl}/api/twilio/status?messageId=${encodeURIComponent(messageId)}`;
+}
+
 /**
- * Sends one queued outbound message through Twilio. Idempotent on our message id: a message that already
- * has a Twilio SID is never sent again.
+ * Sends one queued outbound message through Twilio, at most once. Idempotent on our message id: a message
+ * that has a Twilio SID, or whose send was already tried with an unknown outcome, is never sent again.
+ *
+ * - Twilio refused it: non-retryable failure (the workflow marks it failed).
+ * - Certainly not sent (Twilio unreachable, 429, 503…): the claim is released and the error thrown, so
+ *   Temporal's retry sends it later.
+ * - Outcome unknown (the answer was lost or late after the request was written): marked `unknown` and the
+ *   activity returns normally, so no retry can text the customer twice. A person may resend it.
+ * - A try that finds the message still `sending` comes after one that died or timed out mid-send (the
+ *   worker crashed, the database write after Twilio's answer failed): that outcome is unknown too.
  */
-export function sendOutboundMessage({ db, box, twilio, env }: ActivityDeps) {
+export function sendOutboundMessage({ db, box, twilio, env, logger }: ActivityDeps) {
   const { sequelize, models } = db;
-  return async ({ messageId }: { messageId: string }): Promise<{ sid: string }> => {
+  const announce = (m: OutboundMessageRef | null) => (m ? notifyConversationUpdated(sequelize, { tenantId: m.tenantId, id: m.conversationId }) : undefined);
+
+  return async ({ messageId }: { messageId: string }): Promise<OutboundSendResult> => {
     const message = await models.Message.findByPk(messageId);
     if (!message) throw ApplicationFailure.nonRetryable(`Message ${messageId} not found`, 'TwilioRejectedError');
-    if (message.twilioSid) return { sid: message.twilioSid };
+    if (message.twilioSid) return { sid: message.twilioSid, status: message.status };
+    if (message.status === 'sending') {
+      await announce(await markUnknown(db, messageId));
+      logger.warn('outbound message found mid-send by a later try; outcome unknown, not resent', { messageId });
+      return { sid: null, status: 'unknown' };
+    }
+    if (message.status !== 'queued') return { sid: null, status: message.status };
+
     const conversation = await models.Conversation.findByPk(message.conversationId, { rejectOnEmpty: true });
     const [contact, number, tenant] = await Promise.all([
       models.Contact.findByPk(conversation.contactId, { rejectOnEmpty: true }),
@@ -25,23 +56,32 @@ export function sendOutboundMessage({ db, box, twilio, env }: ActivityDeps) {
     if (!tenant.twilioAccountSid || !tenant.twilioAuthToken) {
       throw ApplicationFailure.nonRetryable('Twilio is not set up for this account (account SID and auth token).', 'TwilioRejectedError');
     }
-    await message.update({ status: 'sending' });
+    const authToken = box.open(tenant.twilioAuthToken);
+    // From here until Twilio's answer is recorded the row says `sending`; another try holding it (or one
+    // that just settled it) decides instead of us.
+    if (!(await claimForSending(db, messageId))) return { sid: null, status: (await message.reload()).status };
+
     try {
       const sent = await twilio.send({
         accountSid: tenant.twilioAccountSid,
-        authToken: box.open(tenant.twilioAuthToken),
+        authToken,
         from: number.phone,
         to: contact.phone,
         body: message.body,
-        statusCallback: `${env.PUBLIC_BASE_URL}/api/twilio/status`,
+        statusCallback: statusCallbackUrl(env.PUBLIC_BASE_URL, messageId),
       });
-      await message.update({ twilioSid: sent.sid, status: sent.status === 'accepted' ? 'queued' : sent.status });
-      await notifyConversationUpdated(sequelize, { tenantId: tenant.id, id: conversation.id });
-      return { sid: sent.sid };
+      const status: MessageStatus = sent.status === 'accepted' ? 'queued' : sent.status;
+      await announce(await recordAccepted(db, messageId, sent.sid, status));
+      return { sid: sent.sid, status };
     } catch (err) {
-      if (err instanceof TwilioSendError && !err.retryable) {
-        throw ApplicationFailure.nonRetryable(err.message, 'TwilioRejectedError');
+      if (!(err instanceof TwilioSendError)) throw err;
+      if (err.failure === 'unknown') {
+        await announce(await markUnknown(db, messageId));
+        logger.warn('outbound message outcome unknown; not resent', { messageId, code: err.code, status: err.status, error: err.message });
+        return { sid: null, status: 'unknown' };
       }
+      await releaseClaim(db, messageId);
+      if (err.failure === 'rejected') throw ApplicationFailure.nonRetryable(err.message, 'TwilioRejectedError');
       throw err;
     }
   };

@@ -2,11 +2,14 @@
 import { Client, Connection } from '@temporalio/client';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
+import type { EgressGuard } from '../clients/egress/index.ts';
+import { serviceTitanEgressFor } from '../clients/servicetitan/egress.ts';
 import { ServiceTitanTokenCache } from '../clients/servicetitan/index.ts';
 import type { Env } from '../config/env.ts';
 import type { Database } from '../db/connection.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import type { TestConnectionLimiter } from './settings/test-connection-limiter.ts';
 import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
 import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
@@ -40,6 +43,10 @@ export interface AppDeps {
    * default), or on the main thread through `temporal` (tests that control the client).
    */
   inboundRelay?: 'thread' | 'in-process';
+  /** Where tenants' ServiceTitan URLs may point; default from NODE_ENV and SERVICETITAN_ALLOWED_HOSTS. */
+  serviceTitanEgress?: EgressGuard;
+  /** Test connection's throttle (tests that press it often pass a looser one). */
+  serviceTitanTestLimiter?: TestConnectionLimiter;
 }
 
 export interface App {
@@ -70,13 +77,14 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(twilioInboundRoutes({ publicBaseUrl: env.PUBLIC_BASE_URL, numbers, dispatcher, logger }));
-  app.use(twilioStatusRoutes({ db, numbers, publicBaseUrl: env.PUBLIC_BASE_URL }));
+  app.use(twilioStatusRoutes({ db, box, numbers, publicBaseUrl: env.PUBLIC_BASE_URL }));
   app.use(healthRoutes({ db, temporal }));
 
   // The browser API: signed session cookie, JSON bodies, the session's tenant on every query.
   const cookies = { secure: env.NODE_ENV === 'production' };
   const signedIn = requireUser(db, cookies);
   const guard = mutationGuard(env.PUBLIC_BASE_URL);
+  const serviceTitanEgress = deps.serviceTitanEgress ?? serviceTitanEgressFor(env);
   const events = new ConversationEventsHub({ connection: pgConfigOf(db.sequelize.config), logger });
   app.use('/api', cookieParser(env.SESSION_SECRET));
   app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter(), requireUser: signedIn, mutationGuard: guard }));
@@ -91,6 +99,8 @@ export function createApp(deps: AppDeps): App {
       logger,
       temporal,
       serviceTitanTokens: new ServiceTitanTokenCache(),
+      serviceTitanEgress,
+      ...(deps.serviceTitanTestLimiter ? { serviceTitanTestLimiter: deps.serviceTitanTestLimiter } : {}),
       twilioCredentialsChanged: (tenantId) => numbers.forgetTenant(tenantId),
       requireUser: signedIn,
       mutationGuard: guard,
@@ -111,6 +121,7 @@ export function createApp(deps: AppDeps): App {
     async close() {
       await events.close();
       await relay.stop();
+      if (!deps.serviceTitanEgress) serviceTitanEgress.close();
       if (ownsTemporal) await temporal.connection.close();
     },
   };

@@ -11,6 +11,7 @@ import { NumberDirectory } from '../api/inbound/number-directory.ts';
 import { parseInboundWebhook } from '../api/inbound/parse-inbound-webhook.ts';
 import { errorHandler } from '../api/middleware/error-handler.ts';
 import { emptyTwiml, readForm, verifySignature } from '../api/routes/twilio-inbound.ts';
+import { installServiceTitanEgress, serviceTitanEgressFor } from '../clients/servicetitan/egress.ts';
 import { ServiceTitanTokenCache, serviceTitanClientFor } from '../clients/servicetitan/index.ts';
 import { loadEnv, requireDatabaseUrl } from '../config/env.ts';
 import { createDatabase } from '../db/connection.ts';
@@ -23,6 +24,8 @@ import { reportMemory } from './processes.ts';
 
 if (import.meta.main) {
   const env = loadEnv();
+  // The same egress policy a worker of this environment holds ServiceTitan to.
+  installServiceTitanEgress(serviceTitanEgressFor(env));
   const logger = createLogger(env.LOG_LEVEL, { service: 'baseline' });
   const db = createDatabase(requireDatabaseUrl(env), { poolMax: 20 });
   const box = new SecretBox(env.ENCRYPTION_KEY);

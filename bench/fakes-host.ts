@@ -5,6 +5,7 @@
 import { startFakeOpenAI } from '../test/fakes/openai/index.ts';
 import { startFakeServiceTitan, type FakeTenantInit } from '../test/fakes/servicetitan/index.ts';
 import { startFakeTwilio } from '../test/fakes/twilio/index.ts';
+import { loopbackTls } from '../test/support/loopback-listener.ts';
 
 export interface FakeUrls {
   serviceTitan: string;
@@ -29,7 +30,8 @@ export interface FakesStats {
 if (import.meta.main) {
   const openaiKey = process.argv[2] ?? 'bench-openai-key';
   const [serviceTitan, openai, twilio] = await Promise.all([
-    startFakeServiceTitan(),
+    // Over HTTPS, as ServiceTitan is: the stack runs in production mode, whose egress policy allows https only.
+    startFakeServiceTitan({ tls: loopbackTls }),
     startFakeOpenAI({ apiKey: openaiKey }),
     startFakeTwilio(),
   ]);

@@ -7,6 +7,8 @@ import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot, type Env } from '../config/env.ts';
 
+const loopbackCaPath = join(projectRoot, 'test', 'fixtures', 'loopback-tls', 'cert.pem');
+
 export const nodeBinary = join(projectRoot, 'node_modules', '.bin', 'node');
 
 export interface MemorySample {
@@ -70,7 +72,8 @@ export async function spawnBenchChild<R = Record<string, unknown>>(opts: SpawnOp
   installExitHooks();
   const proc = spawn(nodeBinary, [...(opts.nodeArgs ?? []), join(projectRoot, opts.script), ...(opts.args ?? [])], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(opts.env ?? {}) },
+    // The fake ServiceTitan serves HTTPS with the loopback test certificate; children trust it as Node does any extra CA.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_EXTRA_CA_CERTS: loopbackCaPath, ...(opts.env ?? {}) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let out = '';

@@ -93,6 +93,8 @@ export async function startStack(adminUrl: string, log: (line: string) => void):
       OPENAI_BASE_URL: fakeUrls.openai,
       OPENAI_MODEL: 'gpt-5-mini',
       TWILIO_API_BASE_URL: fakeUrls.twilio,
+      // The operator's explicit choice of a test double: exactly this host:port.
+      SERVICETITAN_ALLOWED_HOSTS: new URL(fakeUrls.serviceTitan).host,
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       // Per-request logging is debug; warn keeps the children's stdout out of the measurement.

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseAllowedHosts } from '../clients/egress/egress-policy.ts';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dataDir = join(projectRoot, '.data');
@@ -11,6 +12,14 @@ export const dataDir = join(projectRoot, '.data');
 const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+
+function validAllowedHosts(text: string): boolean {
+  try {
+    return parseAllowedHosts(text).length > 0;
+  } catch {
+    return false;
+  }
+}
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -28,6 +37,8 @@ const schema = z.object({
   ENCRYPTION_KEY: base64Key.optional(),
   SESSION_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Comma-separated `host` or `host:port` the ServiceTitan client may reach; unset: ServiceTitan's own hosts. */
+  SERVICETITAN_ALLOWED_HOSTS: z.string().refine(validAllowedHosts, 'must be comma-separated host or host:port entries').optional(),
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'PUBLIC_BASE_URL' | 'ENCRYPTION_KEY' | 'SESSION_SECRET'> & {

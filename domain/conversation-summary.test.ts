@@ -26,6 +26,27 @@ describe('formatTranscript', () => {
     expect(text.endsWith('...')).toBe(true);
   });
 
+  /** Two messages whose transcript (header + two lines, no marker) is exactly `length` characters. */
+  function twoLinesOf(length: number) {
+    const fixed = `${transcriptHeader}\nCustomer: \nAgent: the newest line`.length;
+    return [msg('inbound', 'o'.repeat(length - fixed)), msg('outbound', 'the newest line')];
+  }
+
+  it('keeps every line of a transcript of exactly 800 characters, without a marker', () => {
+    const text = formatTranscript(twoLinesOf(800), 5, 800);
+    expect(text.length).toBe(800);
+    expect(text).toContain('Customer: ooo');
+    expect(text.endsWith('Agent: the newest line')).toBe(true);
+    expect(text).not.toContain('...');
+  });
+
+  it('at 801 characters drops the oldest line and marks the cut, within 800 characters', () => {
+    const text = formatTranscript(twoLinesOf(801), 5, 800);
+    expect(text.length).toBeLessThanOrEqual(800);
+    expect(text).not.toContain('ooo');
+    expect(text).toBe(`${transcriptHeader}\nAgent: the newest line\n...`);
+  });
+
   it('truncates a single over-long message to the limit', () => {
     const text = formatTranscript([msg('inbound', 'x'.repeat(2000))], 5, 800);
     expect(text.length).toBe(800);

@@ -8,16 +8,17 @@ export const transcriptHeader = 'Recent SMS conversation:';
 
 /**
  * The newest `maxMessages` messages as `Customer: …` / `Agent: …` lines under a header. When the text is
- * longer than `maxChars`, the oldest lines go first and `...` marks the cut; a single line that is still
- * too long is truncated with `...`.
+ * longer than `maxChars`, the oldest lines go first and `...` marks the cut (the result, marker included,
+ * is at most `maxChars`); a single line that is still too long is truncated with `...`.
  */
 export function formatTranscript(messages: TranscriptMessage[], maxMessages = 5, maxChars = 800): string {
   const lines = messages
     .slice(-maxMessages)
     .map((m) => `${m.direction === 'inbound' ? 'Customer' : 'Agent'}: ${m.body.replace(/\s+/g, ' ').trim()}`);
   const render = (ls: string[], cut: boolean) => [transcriptHeader, ...ls].join('\n') + (cut ? '\n...' : '');
+  // The marker counts only once something is cut: a transcript that fits exactly keeps every line.
   let cut = false;
-  while (lines.length > 1 && render(lines, true).length > maxChars) {
+  while (lines.length > 1 && render(lines, cut).length > maxChars) {
     lines.shift();
     cut = true;
   }

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { createApp, type App } from '../app.ts';
+import { createApp, type App, type AppDeps } from '../app.ts';
 import { loadEnv, type Env } from '../../config/env.ts';
 import type { Database } from '../../db/connection.ts';
 import { createLogger } from '../../logging/logger.ts';
@@ -25,7 +25,10 @@ export async function listen(app: Pick<App, "app">): Promise<{ baseUrl: string; 
 }
 
 /** The app over `db`. Temporal is a lazy connection to `temporalAddress` (an unreachable one is fine). */
-export async function startApi(db: Database, options: { temporalAddress: string; box?: SecretBox }): Promise<RunningApi> {
+export async function startApi(
+  db: Database,
+  options: { temporalAddress: string; box?: SecretBox; appDeps?: Pick<AppDeps, 'serviceTitanEgress' | 'serviceTitanTestLimiter'> },
+): Promise<RunningApi> {
   const env = loadEnv({
     NODE_ENV: 'test',
     TEMPORAL_ADDRESS: options.temporalAddress,
@@ -37,7 +40,7 @@ export async function startApi(db: Database, options: { temporalAddress: string;
   });
   const temporal = new Client({ connection: Connection.lazy({ address: env.TEMPORAL_ADDRESS }), namespace: env.TEMPORAL_NAMESPACE });
   const box = options.box ?? new SecretBox(env.ENCRYPTION_KEY);
-  const app = createApp({ env, db, box, logger: createLogger('silent'), temporal });
+  const app = createApp({ env, db, box, logger: createLogger('silent'), temporal, ...options.appDeps });
   const { baseUrl, server } = await listen(app);
   return {
     baseUrl,

@@ -22,7 +22,7 @@ export async function getConversation(db: Database, tenantId: string, id: string
   const row = await loadConversationRow(db, tenantId, id);
   if (!row) throw conversationNotFound();
   const messages = await db.sequelize.query<MessageRow>(
-    `SELECT id, direction, body, status, error_code, author_user_id, created_at FROM messages
+    `SELECT id, direction, body, status, error_code, author_user_id, resend_of, created_at FROM messages
       WHERE conversation_id = :id AND tenant_id = :tenantId
       ORDER BY created_at ASC, id ASC`,
     { replacements: { id, tenantId }, type: QueryTypes.SELECT },

@@ -60,6 +60,7 @@ export interface MessageRow {
   status: MessageStatus;
   error_code: string | null;
   author_user_id: string | null;
+  resend_of: string | null;
   created_at: Date;
 }
 
@@ -72,6 +73,8 @@ export interface MessageView {
   /** Extensions: Twilio's error code for failed/undelivered, and the CSR who wrote an outbound reply. */
   errorCode: string | null;
   authorUserId: string | null;
+  /** Extension: the `unknown` message a person resent as this one. */
+  resendOf: string | null;
 }
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
@@ -123,5 +126,6 @@ export function presentMessage(row: MessageRow): MessageView {
     createdAt: iso(row.created_at),
     errorCode: row.error_code,
     authorUserId: row.author_user_id,
+    resendOf: row.resend_of,
   };
 }

@@ -3,7 +3,7 @@
 // first so the workflow's send activity can never look for a row that is not visible yet; if Temporal
 // cannot be reached the row is taken back out (compensation) and the API answers 503.
 import type { Client } from '@temporalio/client';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../../db/connection.ts';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -34,7 +34,27 @@ interface Target {
   last_message_at: Date | null;
 }
 
-export async function sendReply(deps: SendReplyDeps, user: SessionUser, conversationId: string, body: string): Promise<MessageView> {
+/** What a person sends: new text, or the text of an `unknown` message they chose to resend. */
+export interface OutboundDraft {
+  body: string;
+  /** The message this one resends (see resend-message.ts). */
+  resendOf?: string;
+}
+
+export function sendReply(deps: SendReplyDeps, user: SessionUser, conversationId: string, body: string): Promise<MessageView> {
+  return queuePersonsMessage(deps, user, conversationId, () => Promise.resolve({ body }));
+}
+
+/**
+ * Queues a person's message and hands it to the conversation's workflow. `draft` runs inside the
+ * transaction, after the conversation is locked and the opt-out checked, and may refuse by throwing.
+ */
+export async function queuePersonsMessage(
+  deps: SendReplyDeps,
+  user: SessionUser,
+  conversationId: string,
+  draft: (transaction: Transaction) => Promise<OutboundDraft>,
+): Promise<MessageView> {
   const { db } = deps;
   const { sequelize, models } = db;
   const tenantId = user.tenantId;
@@ -55,8 +75,9 @@ export async function sendReply(deps: SendReplyDeps, user: SessionUser, conversa
     if (found.contact_opted_out) {
       throw new ConflictError('This customer has opted out of text messages (they texted STOP); a reply cannot be sent.');
     }
+    const { body, resendOf = null } = await draft(transaction);
     const created = await models.Message.create(
-      { tenantId, conversationId, direction: 'outbound', body, status: 'queued', authorUserId: user.id },
+      { tenantId, conversationId, direction: 'outbound', body, status: 'queued', authorUserId: user.id, resendOf },
       { transaction },
     );
     await sequelize.query(
@@ -88,6 +109,7 @@ export async function sendReply(deps: SendReplyDeps, user: SessionUser, conversa
     status: message.status,
     error_code: null,
     author_user_id: message.authorUserId,
+    resend_of: message.resendOf,
     created_at: message.createdAt,
   };
   return presentMessage(row);

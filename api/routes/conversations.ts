@@ -1,12 +1,14 @@
-// The inbox API: list, view, reply, correct. Every query is scoped to the session's tenant.
+// The inbox API: list, view, reply, resend, correct. Every query is scoped to the session's tenant.
 import type { Client } from '@temporalio/client';
 import { json, Router, type RequestHandler } from 'express';
 import type { Database } from '../../db/connection.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { authOf } from '../auth/request-auth.ts';
+import { NotFoundError } from '../errors.ts';
 import { correctConversation } from '../conversations/correct-conversation.ts';
 import { findConversations } from '../conversations/find-conversations.ts';
 import { conversationNotFound, getConversation } from '../conversations/get-conversation.ts';
+import { resendMessage } from '../conversations/resend-message.ts';
 import { sendReply } from '../conversations/send-reply.ts';
 import { correctionSchema, isUuid, listQuerySchema, parseOrThrow, replySchema } from '../conversations/validate.ts';
 
@@ -23,6 +25,11 @@ export interface ConversationRoutesDeps {
 
 function conversationId(raw: string | string[] | undefined): string {
   if (typeof raw !== 'string' || !isUuid(raw)) throw conversationNotFound();
+  return raw.toLowerCase();
+}
+
+function messageIdOf(raw: string | string[] | undefined): string {
+  if (typeof raw !== 'string' || !isUuid(raw)) throw new NotFoundError('No such message in this conversation.');
   return raw.toLowerCase();
 }
 
@@ -49,6 +56,12 @@ export function conversationRoutes(deps: ConversationRoutesDeps): Router {
     const id = conversationId(req.params.id);
     const text = parseOrThrow(replySchema, req.body);
     const message = await sendReply(deps, user, id, text);
+    res.status(202).json({ message });
+  });
+
+  router.post('/api/conversations/:id/messages/:messageId/resend', async (req, res) => {
+    const { user } = authOf(req);
+    const message = await resendMessage(deps, user, conversationId(req.params.id), messageIdOf(req.params.messageId));
     res.status(202).json({ message });
   });
 

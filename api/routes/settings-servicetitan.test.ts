@@ -3,6 +3,7 @@ import type { ServiceTitanConfigView } from '../../contract/settings.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { serviceTitanEgressFor } from '../../clients/servicetitan/egress.ts';
 import { ServiceTitanTokenCache } from '../../clients/servicetitan/index.ts';
 import { loadServiceTitanConfig } from '../../db/tenant-secrets.ts';
 import { createLogger } from '../../logging/logger.ts';
@@ -13,6 +14,7 @@ import { createTenant, createUser } from '../../test/support/factories.ts';
 import { ApiClient, startApi, type RunningApi } from '../conversations/api-test-client.ts';
 import { testServiceTitanConnection } from '../settings/servicetitan-connection.ts';
 import { resolveServiceTitanDraft } from '../settings/servicetitan-fields.ts';
+import { TestConnectionLimiter } from '../settings/test-connection-limiter.ts';
 
 const noTemporal = '127.0.0.1:1';
 const box = new SecretBox(randomBytes(32).toString('base64'));
@@ -93,7 +95,8 @@ beforeAll(async () => {
   });
   // Another ServiceTitan tenant with its own credentials: ours must not reach it.
   fake.addTenant({ tenantId: st.otherTenantId, clientId: `cid.${randomUUID()}`, clientSecret: 'x'.repeat(20), bookingProviderTags: [] });
-  api = await startApi(test.db, { temporalAddress: noTemporal, box });
+  // This file presses Test connection far more often than the 10 a minute a tenant gets.
+  api = await startApi(test.db, { temporalAddress: noTemporal, box, appDeps: { serviceTitanTestLimiter: new TestConnectionLimiter(test.db, { points: 1000 }) } });
   ({ tenant: { id: tenantId } } = await createTenant(test.db, box));
   ({ tenant: { id: otherTenantId } } = await createTenant(test.db, box));
   admin = await signedIn(tenantId, 'admin');
@@ -333,8 +336,9 @@ describe('POST servicetitan-test', () => {
     // Straight through the command with a short timeout (the app's is 10 s); the fake holds the bookings read.
     fake.faults.next(['timeout']);
     const saved = await loadServiceTitanConfig(test.db, box, tenantId);
-    const { values } = resolveServiceTitanDraft({}, saved, { mode: 'test', allowLoopbackHttp: true });
-    const outcome = await testServiceTitanConnection({ tokens: new ServiceTitanTokenCache(), logger: createLogger('silent'), timeoutMs: 300 }, values);
+    const egress = serviceTitanEgressFor({ NODE_ENV: 'test' });
+    const { values } = resolveServiceTitanDraft({}, saved, { mode: 'test', egress: egress.policy });
+    const outcome = await testServiceTitanConnection({ tokens: new ServiceTitanTokenCache(), logger: createLogger('silent'), timeoutMs: 300, egress }, values);
     expect(outcome).toEqual({
       ok: false,
       error: `the ServiceTitan API at ${fake.url} did not answer within 0 s — check the URL, or try again in a minute`,

@@ -42,7 +42,6 @@ export interface SaveDeps extends ConnectionDeps {
   db: Database;
   box: SecretBox;
   tokens: ServiceTitanTokenCache;
-  allowLoopbackHttp: boolean;
 }
 
 export interface SaveResult {
@@ -57,7 +56,7 @@ export async function saveServiceTitanConfig(deps: SaveDeps, tenantId: string, d
   registerSecret(draft.clientSecret);
   registerSecret(draft.appKey);
   const saved = await loadServiceTitanConfig(db, box, tenantId);
-  const { values, fields, newSecrets } = resolveServiceTitanDraft(draft, saved, { mode: 'save', allowLoopbackHttp: deps.allowLoopbackHttp });
+  const { values, fields, newSecrets } = resolveServiceTitanDraft(draft, saved, { mode: 'save', egress: deps.egress.policy });
   if (Object.keys(fields).length > 0) {
     const missingOnly = Object.values(fields).every((m) => m.endsWith('It is needed to turn the integration on.'));
     throw new ValidationError(

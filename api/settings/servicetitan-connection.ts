@@ -1,6 +1,7 @@
 // A ServiceTitan client for values an admin typed (saved or not), the tag-name lookup, and the
 // person-readable outcome of "Test connection".
 import { ServiceTitanClient, isServiceTitanError, serviceTitanClientFor, type ServiceTitanError, type ServiceTitanTokenCache } from '../../clients/servicetitan/index.ts';
+import type { EgressGuard } from '../../clients/egress/index.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { isTagId, type ServiceTitanValues } from './servicetitan-fields.ts';
 
@@ -9,7 +10,8 @@ export interface ConnectionDeps {
   logger: Logger;
   /** Per HTTP request to ServiceTitan (default 10 s). */
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** Every request of the test and the tag lookup goes through it. */
+  egress: EgressGuard;
 }
 
 type Complete = ServiceTitanValues & { serviceTitanTenantId: string; clientId: string; clientSecret: string; appKey: string };
@@ -23,12 +25,19 @@ export function clientFor(deps: ConnectionDeps, values: Complete): ServiceTitanC
     tokenCache: deps.tokens,
     timeoutMs: deps.timeoutMs ?? 10_000,
     logger: deps.logger,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    egress: deps.egress,
   });
 }
 
-/** The client's messages are written for the booking workflow; a person pressing a button is not "retried". */
+/**
+ * The client's messages are written for the booking workflow; a person pressing a button is not
+ * "retried". Nothing the remote server wrote is repeated: a validation answer's field texts are
+ * ServiceTitan's words about a request the admin did not write.
+ */
 export function describeForAdmin(error: ServiceTitanError): string {
+  if (error.kind === 'validation' && error.status !== undefined) {
+    return `ServiceTitan rejected the test request as invalid (${error.status}) — check the ServiceTitan tenant ID and the booking provider`;
+  }
   const message = error.message.replace(/;\s*it will be retried\.?$/, '');
   if (error.kind === 'timeout') return `${message} — check the URL, or try again in a minute`;
   if (error.kind === 'rate_limited' || error.kind === 'server') return `${message} — try again in a minute`;

@@ -8,6 +8,7 @@ import {
   type BookingPriority,
   type ServiceTitanEnvironment,
 } from '../../clients/servicetitan/index.ts';
+import { decideUrl, type EgressPolicy, type EgressRefusalReason } from '../../clients/egress/index.ts';
 import type { ServiceTitanSettings } from '../../db/tenant-secrets.ts';
 
 /** Text, a number (ids typed into a form arrive as either) or null; trimmed. Absent stays undefined. */
@@ -82,8 +83,8 @@ const missingMessages: Record<RequiredField, string> = {
 export interface ResolveOptions {
   /** `save` takes the draft as the whole form; `test` lays it over the saved values. */
   mode: 'save' | 'test';
-  /** http:// to 127.0.0.1 / localhost is allowed outside production (fakes, local ServiceTitan stand-ins). */
-  allowLoopbackHttp: boolean;
+  /** Where ServiceTitan may be reached (the same policy every request is held to): a URL it refuses is not saved. */
+  egress: EgressPolicy;
 }
 
 export interface Resolution {
@@ -94,19 +95,21 @@ export interface Resolution {
   newSecrets: { clientSecret: boolean; appKey: boolean };
 }
 
-const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** After "The auth URL " / "The API base URL ": what is wrong, in words an admin can act on. */
+const urlProblems: Record<EgressRefusalReason, string> = {
+  not_a_url: 'must be a full URL starting with https://',
+  scheme: 'must start with https://',
+  credentials: 'must not contain a user name or password',
+  query_or_fragment: 'must not contain a query (?…) or a fragment (#…)',
+  host: "is not allowed: IntelliSend only connects to ServiceTitan's own servers. Leave it empty to use the selected environment's",
+  port: "must not name a port: IntelliSend connects to ServiceTitan's servers on the standard HTTPS port (443)",
+  address: "is not allowed: IntelliSend only connects to ServiceTitan's own servers. Leave it empty to use the selected environment's",
+  redirect: 'answered with a redirect, which IntelliSend does not follow',
+};
 
-function checkUrl(value: string, allowLoopbackHttp: boolean): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be a full URL starting with https://';
-  }
-  if (url.username || url.password) return 'must not contain a user name or password';
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && allowLoopbackHttp && loopbackHosts.has(url.hostname)) return null;
-  return 'must start with https://';
+function checkUrl(value: string, egress: EgressPolicy): string | null {
+  const decision = decideUrl(egress, value, { base: true });
+  return decision.ok ? null : urlProblems[decision.refusal.reason];
 }
 
 const maxInt32 = 2_147_483_647;
@@ -133,7 +136,7 @@ export function resolveServiceTitanDraft(
   const apiBase = (environmentOnly && draft.tenantApiBaseUrl === undefined ? '' : pick('tenantApiBaseUrl', saved?.tenantApiBaseUrl)) || defaults.apiBaseUrl;
   const authUrl = (environmentOnly && draft.authUrl === undefined ? '' : pick('authUrl', saved?.authUrl)) || defaults.authUrl;
   for (const [name, value] of [['tenantApiBaseUrl', apiBase], ['authUrl', authUrl]] as const) {
-    const problem = value.length > 500 ? 'must be at most 500 characters' : checkUrl(value, options.allowLoopbackHttp);
+    const problem = value.length > 500 ? 'must be at most 500 characters' : checkUrl(value, options.egress);
     if (problem) fields[name] = `The ${name === 'authUrl' ? 'auth URL' : 'API base URL'} ${problem}.`;
   }
 

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeServiceTitan, type FakeServiceTitan } from '../../test/fakes/servicetitan/index.ts';
 import { ServiceTitanClient, type ServiceTitanClientOptions } from './client.ts';
+import { serviceTitanEgressFor } from './egress.ts';
 import { ServiceTitanError } from './errors.ts';
 import { ServiceTitanTokenCache } from './token-cache.ts';
 import type { CreateBookingBody } from './types.ts';
@@ -25,6 +26,7 @@ const body: CreateBookingBody = {
 };
 
 let fake: FakeServiceTitan;
+const egress = serviceTitanEgressFor({ NODE_ENV: 'test' });
 
 beforeEach(async () => {
   fake = await startFakeServiceTitan({ appKey, tenants: [tenant] });
@@ -43,6 +45,8 @@ function makeClient(overrides: Partial<ServiceTitanClientOptions> = {}): Service
     appKey,
     tokenCache: new ServiceTitanTokenCache(),
     timeoutMs: 2_000,
+    // The fake listens on loopback http, which only the development policy allows.
+    egress,
     ...overrides,
   });
 }

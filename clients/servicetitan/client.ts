@@ -3,7 +3,9 @@
 import type { Logger } from '../../logging/logger.ts';
 import { registerSecret } from '../../logging/logger.ts';
 import { nationalNumber } from '../../domain/phone.ts';
+import type { EgressFetch, EgressGuard } from '../egress/index.ts';
 import { errorFromApiResponse, isAppKeyRejection } from './api-error.ts';
+import { serviceTitanEgress } from './egress.ts';
 import { ServiceTitanError, isServiceTitanError } from './errors.ts';
 import type { RequestContext } from './request-context.ts';
 import { asBooking, asBookingPage, asBookingProviderTag, asCustomerSummary, asPage } from './response-shapes.ts';
@@ -32,7 +34,8 @@ export interface ServiceTitanClientOptions {
   tokenCache: ServiceTitanTokenCache;
   /** Per HTTP request, token request included. */
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** Every request goes through it; default: the process's (serviceTitanEgress()). */
+  egress?: EgressGuard;
   logger?: Logger;
 }
 
@@ -71,7 +74,7 @@ export class ServiceTitanClient {
   readonly #appKey: string;
   readonly #tokenCache: ServiceTitanTokenCache;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: EgressFetch;
   readonly #logger: Logger | undefined;
 
   constructor(options: ServiceTitanClientOptions) {
@@ -83,7 +86,7 @@ export class ServiceTitanClient {
     this.#appKey = options.appKey;
     this.#tokenCache = options.tokenCache;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#fetch = (options.egress ?? serviceTitanEgress()).fetch;
     this.#logger = options.logger;
     // Whatever ends up in a log line, these never do.
     registerSecret(options.clientSecret);

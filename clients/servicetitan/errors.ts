@@ -10,6 +10,8 @@ export type ServiceTitanErrorKind =
   | 'server'
   | 'timeout'
   | 'network'
+  /** The egress policy refused the URL, the address it resolved to, or a redirect: nothing was sent. */
+  | 'not_allowed'
   | 'unexpected';
 
 /** Field → messages, as in the `errors` member of ServiceTitan's RFC 7807 bodies. */

@@ -1,4 +1,5 @@
 // OAuth 2.0 client-credentials request to ServiceTitan's token endpoint (form-encoded; no refresh token).
+import type { EgressFetch } from '../egress/index.ts';
 import { ServiceTitanError } from './errors.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import type { IssuedToken } from './token-cache.ts';
@@ -9,7 +10,7 @@ export interface TokenRequest {
   clientId: string;
   clientSecret: string;
   timeoutMs: number;
-  fetch: typeof fetch;
+  fetch: EgressFetch;
 }
 
 function hostOf(url: string): string {
@@ -23,9 +24,9 @@ function hostOf(url: string): string {
 function oauthError(bodyText: string): string | undefined {
   try {
     const json: unknown = JSON.parse(bodyText);
-    if (json && typeof json === 'object' && typeof (json as { error?: unknown }).error === 'string') {
-      return (json as { error: string }).error;
-    }
+    const code = json && typeof json === 'object' ? (json as { error?: unknown }).error : undefined;
+    // Only a code shaped like OAuth's (invalid_client, …): whatever else the server wrote is not repeated.
+    if (typeof code === 'string' && /^[a-z_]{1,40}$/.test(code)) return code;
   } catch {
     // Not JSON: fall through to the status code.
   }

@@ -81,58 +81,87 @@ describe('send', () => {
 });
 
 describe('errors', () => {
-  it('wrong auth token: non-retryable, and the token is not in the message', async () => {
+  it('wrong auth token: rejected, and the token is not in the message', async () => {
     const wrong = 'wrong-token-' + 'd'.repeat(20);
     const err = await sendError(sender().send({ accountSid, authToken: wrong, from, to, body: 'hi' }));
-    expect(err).toMatchObject({ retryable: false, status: 401, code: 20003 });
+    expect(err).toMatchObject({ failure: 'rejected', retryable: false, status: 401, code: 20003 });
     expect(err.message).toContain('20003');
     expect(err.message).not.toContain(wrong);
     expect(JSON.stringify(err)).not.toContain(wrong);
     expect(fake.messages).toHaveLength(0);
   });
 
-  it('Twilio 500: retryable', async () => {
+  it('Twilio 500 with its error body: not sent, retryable', async () => {
     fake.faults.set({ mode: 'down' });
     const err = await sendError(sender().send({ accountSid, authToken, from, to, body: 'hi' }));
-    expect(err).toMatchObject({ retryable: true, status: 500 });
+    expect(err).toMatchObject({ failure: 'notSent', retryable: true, status: 500 });
+    expect(fake.createdCount).toBe(0);
   });
 
-  it('Twilio 429: retryable', async () => {
+  it('Twilio 503: not sent, retryable', async () => {
+    fake.faults.set({ mode: 'down', status: 503 });
+    const err = await sendError(sender().send({ accountSid, authToken, from, to, body: 'hi' }));
+    expect(err).toMatchObject({ failure: 'notSent', status: 503 });
+  });
+
+  it('a gateway 502: unknown (the API behind it may have taken the message)', async () => {
+    fake.faults.set({ mode: 'down', status: 502 });
+    const err = await sendError(sender().send({ accountSid, authToken, from, to, body: 'hi' }));
+    expect(err).toMatchObject({ failure: 'unknown', retryable: false, status: 502 });
+  });
+
+  it('Twilio 429: not sent, retryable', async () => {
     fake.faults.set({ mode: 'rateLimited' });
     const err = await sendError(sender().send({ accountSid, authToken, from, to, body: 'hi' }));
-    expect(err).toMatchObject({ retryable: true, status: 429, code: 20429 });
+    expect(err).toMatchObject({ failure: 'notSent', retryable: true, status: 429, code: 20429 });
   });
 
-  it('no answer: retryable timeout', async () => {
+  it('Twilio unreachable (ECONNREFUSED): not sent, retryable', async () => {
+    const err = await sendError(createTwilioSender({ apiBaseUrl: 'http://127.0.0.1:1' }).send({ accountSid, authToken, from, to, body: 'hi' }));
+    expect(err).toMatchObject({ failure: 'notSent', retryable: true, code: 'ECONNREFUSED' });
+  });
+
+  it('Twilio creates the message and the connection drops before the answer: unknown, created once', async () => {
+    fake.faults.set({ mode: 'lostAnswer', times: 1 });
+    const err = await sendError(sender().send({ accountSid, authToken, from, to, body: 'hi' }));
+    expect(err).toMatchObject({ failure: 'unknown', retryable: false, code: 'ECONNRESET' });
+    expect(err.message).toMatch(/may have taken/);
+    expect(fake.createdCount).toBe(1);
+  });
+
+  it('Twilio creates the message and answers after the client gave up: unknown', async () => {
+    fake.faults.set({ mode: 'slowAnswer', answerDelayMs: 1_000, times: 1 });
+    const err = await sendError(sender(200).send({ accountSid, authToken, from, to, body: 'hi' }));
+    expect(err).toMatchObject({ failure: 'unknown', retryable: false });
+    expect(err.message).toContain('in time');
+    expect(fake.createdCount).toBe(1);
+  });
+
+  it('no answer at all after the request was written: unknown, since the client cannot tell', async () => {
     fake.faults.set({ mode: 'timeout', times: 1 });
     const err = await sendError(sender(300).send({ accountSid, authToken, from, to, body: 'hi' }));
-    expect(err.retryable).toBe(true);
+    expect(err).toMatchObject({ failure: 'unknown', retryable: false });
     expect(err.message).toContain('in time');
-  });
-
-  it('Twilio unreachable: retryable', async () => {
-    const err = await sendError(createTwilioSender({ apiBaseUrl: 'http://127.0.0.1:1' }).send({ accountSid, authToken, from, to, body: 'hi' }));
-    expect(err).toMatchObject({ retryable: true, code: 'ECONNREFUSED' });
   });
 
   it.each([
     ['an invalid To', { to: '555-0199' }, 21211],
     ['a body over 1600 characters', { body: 'x'.repeat(1601) }, 21617],
-  ])('%s: non-retryable with the Twilio code', async (_label, override, code) => {
+  ])('%s: rejected with the Twilio code', async (_label, override, code) => {
     const err = await sendError(sender().send({ accountSid, authToken, from, to, body: 'hi', ...override }));
-    expect(err).toMatchObject({ retryable: false, status: 400, code });
+    expect(err).toMatchObject({ failure: 'rejected', status: 400, code });
   });
 
   it('an unsubscribed recipient (21610): non-retryable, readable', async () => {
     fake.blockRecipient(to);
     const err = await sendError(sender().send({ accountSid, authToken, from, to, body: 'hi' }));
-    expect(err).toMatchObject({ retryable: false, code: 21610 });
+    expect(err).toMatchObject({ failure: 'rejected', code: 21610 });
     expect(err.message).toMatch(/unsubscribed/i);
   });
 
   it('a malformed account SID never leaves the process', async () => {
     const err = await sendError(sender().send({ accountSid: 'nope', authToken, from, to, body: 'hi' }));
-    expect(err.retryable).toBe(false);
+    expect(err.failure).toBe('rejected');
     expect(fake.requestCount).toBe(0);
   });
 });

@@ -5,12 +5,16 @@ import { registerSecret } from '../../logging/logger.ts';
 import { defaultTwilioApiBaseUrl, RebasingRequestClient } from './rebasing-request-client.ts';
 import { toTwilioSendError, TwilioSendError } from './twilio-send-error.ts';
 
-export { TwilioSendError } from './twilio-send-error.ts';
+export { TwilioSendError, type TwilioSendFailure } from './twilio-send-error.ts';
 
 export interface TwilioSenderOptions {
   /** TWILIO_API_BASE_URL: messages go to `{base}/2010-04-01/Accounts/{AccountSid}/Messages.json`. */
   apiBaseUrl?: string;
-  /** Per request; the SDK itself does not retry (the caller's workflow does). */
+  /**
+   * Per request; the SDK itself does not retry (the caller decides, from TwilioSendError.failure). Keep
+   * it well under the send activity's start-to-close timeout, so a late answer ends as `unknown` here
+   * rather than as an activity timeout.
+   */
   timeoutMs?: number;
 }
 
@@ -66,9 +70,9 @@ export function createTwilioSender(options: TwilioSenderOptions = {}): TwilioSen
     registerSecret(input.authToken);
     const secrets = [input.authToken, Buffer.from(`${input.accountSid}:${input.authToken}`).toString('base64')];
     if (!/^AC[0-9a-fA-F]{32}$/.test(input.accountSid)) {
-      throw new TwilioSendError('The Twilio account SID is malformed (expected AC followed by 32 hex digits)', { retryable: false });
+      throw new TwilioSendError('The Twilio account SID is malformed (expected AC followed by 32 hex digits)', { failure: 'rejected' });
     }
-    if (!input.authToken) throw new TwilioSendError('No Twilio auth token is configured for this account', { retryable: false });
+    if (!input.authToken) throw new TwilioSendError('No Twilio auth token is configured for this account', { failure: 'rejected' });
     try {
       const message = await clientFor(input.accountSid, input.authToken).messages.create({
         from: input.from,
@@ -78,7 +82,7 @@ export function createTwilioSender(options: TwilioSenderOptions = {}): TwilioSen
       });
       if (!message.sid) {
         // Twilio said yes but we cannot tell to what; retrying could text the customer twice.
-        throw new TwilioSendError('Twilio accepted the request but returned no message SID', { retryable: false });
+        throw new TwilioSendError('Twilio accepted the request but returned no message SID', { failure: 'unknown' });
       }
       return { sid: message.sid, status: outboundStatus(message.status) };
     } catch (err) {

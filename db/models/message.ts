@@ -33,6 +33,8 @@ export const messageStatuses = [
   'canceled',
   'read',
   'partially_delivered',
+  // Ours, not Twilio's: the send may or may not have reached Twilio; never resent automatically.
+  'unknown',
 ] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
@@ -48,6 +50,8 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare authorUserId: CreationOptional<string | null>;
   /** Twilio's error code (e.g. "30003") from a failed or undelivered status callback. */
   declare errorCode: CreationOptional<string | null>;
+  /** The `unknown` message a person resent as this one (at most one resend each). */
+  declare resendOf: CreationOptional<string | null>;
   declare numMedia: CreationOptional<number>;
   declare mediaUrls: CreationOptional<string[]>;
   declare createdAt: CreationOptional<Date>;
@@ -71,6 +75,7 @@ export function initMessage(sequelize: Sequelize): typeof Message {
       twilioSid: { type: DataTypes.TEXT, allowNull: true, unique: true },
       authorUserId: { type: DataTypes.UUID, allowNull: true },
       errorCode: { type: DataTypes.TEXT, allowNull: true },
+      resendOf: { type: DataTypes.UUID, allowNull: true },
       numMedia: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       mediaUrls: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
       createdAt: DataTypes.DATE,

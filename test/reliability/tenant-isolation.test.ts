@@ -55,6 +55,7 @@ const matrix: Record<string, MatrixEntry> = {
   'GET /api/conversations': { access: 'tenant', ownSucceeds: true },
   'GET /api/conversations/:id': { access: 'tenant', ownSucceeds: true },
   'POST /api/conversations/:id/messages': { access: 'tenant', body: { body: 'We can come Tuesday at 9.' }, ownSucceeds: true },
+  'POST /api/conversations/:id/messages/:messageId/resend': { access: 'tenant', ownSucceeds: false },
   'PATCH /api/conversations/:id': { access: 'tenant', body: { needsAttention: false }, ownSucceeds: true },
   'GET /api/tenants/:tenantId/servicetitan-config': { access: 'admin', ownSucceeds: true },
   'POST /api/tenants/:tenantId/servicetitan-config': { access: 'admin', body: { enabled: false }, ownSucceeds: false },
@@ -85,7 +86,7 @@ describe('tenant isolation over every route', () => {
     const csrA = await createUser(db, { tenantId: tenantA, role: 'csr' });
     const spareA = await createUser(db, { tenantId: tenantA, role: 'csr' });
     const convA = await createConversation(db, { tenantId: tenantA });
-    await createMessage(db, { conversationId: convA.id });
+    const msgA = await createMessage(db, { conversationId: convA.id });
 
     // Tenant B, with distinctive data that must never show up in A's answers.
     const { tenant: tenantB, authToken: authTokenB } = await createTenant(db, p.box, { name: 'Zanzibar Heating Bravo' });
@@ -101,8 +102,8 @@ describe('tenant isolation over every route', () => {
       'quillon.vexworth@b-tenant.example', convB.id, msgB.id, sidB, 'spare key is under the gnome', adminB.user.id, 'boss@bravo-tenant.example',
       'cid.bravo-tenant-client', '987654321', tenantB.twilioAccountSid!,
     ];
-    const idsA = { tenantId: tenantA, id: convA.id };
-    const idsB = { tenantId: tenantB.id, id: convB.id };
+    const idsA = { tenantId: tenantA, id: convA.id, messageId: msgA.id };
+    const idsB = { tenantId: tenantB.id, id: convB.id, messageId: msgB.id };
     const userIds = { a: spareA.user.id, b: adminB.user.id };
 
     const asAdmin = new ApiClient(p.baseUrl);
@@ -224,7 +225,8 @@ describe('tenant isolation over every route', () => {
     });
     expect(inbound.status).toBe(403);
     await inbound.text();
-    // A status callback for B's message, signed with A's token and claiming A's number → refused.
+    // A status callback for B's message, validly signed with A's token: acknowledged (200) like any SID
+    // A does not have, so it reveals nothing about B, and B's message is untouched (checked below).
     const status = await postSignedInboundWebhook({
       baseUrl: p.baseUrl,
       publicBaseUrl: p.env.PUBLIC_BASE_URL,
@@ -232,7 +234,7 @@ describe('tenant isolation over every route', () => {
       path: '/api/twilio/status',
       params: { MessageSid: sidB, MessageStatus: 'failed', From: p.ourNumber, AccountSid: p.tenant.accountSid },
     });
-    expect(status.status).toBe(403);
+    expect(status.status).toBe(200);
     await status.text();
     expect(await db.models.Message.count({ where: { twilioSid: forged } })).toBe(0);
     expect(await db.models.InboundOutbox.count({ where: { messageSid: forged } })).toBe(0);

@@ -2,6 +2,7 @@
 // the CRM v2 API (/crm/v2/tenant/{tenant}/…) on one origin, with fault injection for tests.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { authorizeApiCall } from './api-auth.ts';
 import type { ApiRoute } from './api-route.ts';
@@ -31,6 +32,8 @@ export interface FakeServiceTitanOptions {
   tokenLifetimeSeconds?: number;
   latencyMs?: number;
   tenants?: FakeTenantInit[];
+  /** Serve HTTPS with this key and certificate (production-mode egress tests); plain HTTP without. */
+  tls?: { key: string; cert: string };
 }
 
 const routes: ApiRoute[] = [...bookingRoutes, ...tagAndCustomerRoutes];
@@ -74,12 +77,13 @@ export class FakeServiceTitan {
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 900;
     this.latencyMs = options.latencyMs ?? 0;
     for (const tenant of options.tenants ?? []) this.addTenant(tenant);
-    this.#server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
         else res.destroy();
       });
-    });
+    };
+    this.#server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
   }
 
   /** The token endpoint to configure as `authUrl`. */
@@ -99,7 +103,7 @@ export class FakeServiceTitan {
     this.#server.listen(port, host);
     await once(this.#server, 'listening');
     const address = this.#server.address() as AddressInfo;
-    this.url = `http://${host}:${address.port}`;
+    this.url = `${this.#server instanceof TlsServer ? 'https' : 'http'}://${host}:${address.port}`;
     return this;
   }
 

@@ -70,6 +70,28 @@ describe('fake Twilio', () => {
     await expect(client.messages('SM' + '0'.repeat(32)).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
   });
 
+  it('lostAnswer: the message is created and goes on to be delivered, but the connection drops unanswered', async () => {
+    const before = fake.createdCount;
+    fake.faults.set({ mode: 'lostAnswer', times: 1 });
+    await expect(create({ To: '+15125550199', From: '+15125550100', Body: 'lost' })).rejects.toThrow();
+    expect(fake.createdCount).toBe(before + 1);
+    await fake.idle();
+    expect(fake.messages.at(-1)).toMatchObject({ body: 'lost', status: 'delivered' });
+    // Only the next call misbehaved.
+    expect((await create({ To: '+15125550199', From: '+15125550100', Body: 'fine' })).status).toBe(201);
+  });
+
+  it('slowAnswer: the message is created at once and the 201 comes after answerDelayMs', async () => {
+    fake.faults.set({ mode: 'slowAnswer', answerDelayMs: 300, times: 1 });
+    const started = Date.now();
+    const answer = create({ To: '+15125550199', From: '+15125550100', Body: 'slow' });
+    await expect.poll(() => fake.messages.some((m) => m.body === 'slow')).toBe(true);
+    const res = await answer;
+    expect(res.status).toBe(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(((await res.json()) as { body: string }).body).toBe('slow');
+  });
+
   it('counts unicode segments like carriers do', async () => {
     const res = await create({ To: '+15125550199', From: '+15125550100', Body: '👍'.repeat(71) });
     expect(((await res.json()) as { num_segments: string }).num_segments).toBe('2');

@@ -1,6 +1,11 @@
 // What the fake Twilio should do wrong. `mode` affects REST calls; `failDelivery` affects what
 // happens to messages after they were accepted (status callback 'undelivered', ErrorCode 30003).
-export type FakeTwilioFaultMode = 'none' | 'down' | 'rateLimited' | 'timeout';
+//   'down'         5xx with Twilio's error body, nothing created
+//   'rateLimited'  429 (Retry-After: 1), nothing created
+//   'timeout'      holds the request without an answer, nothing created
+//   'lostAnswer'   creates the message (callbacks follow as usual), then drops the connection unanswered
+//   'slowAnswer'   creates the message, answers only after `answerDelayMs` (or never, until close)
+export type FakeTwilioFaultMode = 'none' | 'down' | 'rateLimited' | 'timeout' | 'lostAnswer' | 'slowAnswer';
 
 export interface FakeTwilioFault {
   mode?: FakeTwilioFaultMode;
@@ -8,6 +13,8 @@ export interface FakeTwilioFault {
   times?: number;
   /** HTTP status for `down` (default 500). */
   status?: 500 | 502 | 503;
+  /** For `slowAnswer`: how long the 201 is held back. Held until close when absent. */
+  answerDelayMs?: number;
   failDelivery?: boolean;
 }
 

@@ -22,8 +22,10 @@ export interface FakeTwilio {
   /** API base URL: pass as TWILIO_API_BASE_URL. */
   url: string;
   close(): Promise<void>;
-  /** Every message accepted, in order. */
+  /** Every message accepted, in order (also those whose answer a fault then lost). */
   messages: FakeTwilioMessage[];
+  /** How many messages were created: what the customers' phones would receive. */
+  readonly createdCount: number;
   /** Account SID → auth token. */
   accounts: Map<string, string>;
   addAccount(accountSid: string, authToken: string): void;
@@ -106,7 +108,8 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     if (!path.startsWith(apiVersion)) return sendError(res, notFoundError(path));
     requestCount += 1;
     if (fake.latencyMs > 0) await sleep(fake.latencyMs);
-    if (answerWithFault(faults.take(), res)) return;
+    const fault = faults.take();
+    if (answerWithFault(fault, res)) return;
 
     const list = messagesPath.exec(path);
     const single = messagePath.exec(path);
@@ -143,8 +146,19 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       params: form,
     };
     messages.push(message);
-    send(res, 201, messageResource(message));
     progression.start(message, fake.statusCallbacks, faults.failDelivery);
+    if (fault === 'lostAnswer') {
+      // Twilio has the message; the answer never reaches the client ("socket hang up" / ECONNRESET).
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'slowAnswer') {
+      const delay = faults.current.answerDelayMs;
+      if (delay === undefined) return; // held until close() drops the socket
+      await sleep(delay);
+      if (res.destroyed) return;
+    }
+    send(res, 201, messageResource(message));
   }
 
   /** Twilio's checks, in Twilio's order, with its codes and wording. */
@@ -174,7 +188,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       case 'timeout':
         return true; // never answers; close() drops the socket
       default:
-        return false;
+        return false; // including lostAnswer / slowAnswer: they misbehave only after creating the message
     }
   }
 
@@ -185,6 +199,9 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   const fake: FakeTwilio = {
     url: `http://${host}:${port}`,
     messages,
+    get createdCount() {
+      return messages.length;
+    },
     accounts,
     addAccount(sid, token) {
       accounts.set(sid, token);

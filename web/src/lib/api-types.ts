@@ -69,7 +69,8 @@ export interface BookingProgress {
   lastError: string | null;
 }
 
-export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+/** `unknown`: the send may or may not have reached Twilio; only a person resends it. */
+export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'unknown';
 
 export interface Message {
   id: string;
@@ -79,6 +80,8 @@ export interface Message {
   createdAt: string;
   /** Extension: Twilio's error code when an outbound message failed. */
   errorCode?: string | null;
+  /** Extension: the `unknown` message a person resent as this one. */
+  resendOf?: string | null;
 }
 
 export interface ConversationDetail {

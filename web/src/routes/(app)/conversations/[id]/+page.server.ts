@@ -44,6 +44,19 @@ export const actions: Actions = {
     }
   },
 
+  /** A person resends a message whose delivery is unknown (the API refuses anything else with 409). */
+  resend: async ({ request, fetch, params }) => {
+    const messageId = String((await request.formData()).get('messageId') ?? '');
+    try {
+      await apiRequest(fetch, `/api/conversations/${encodeURIComponent(params.id)}/messages/${encodeURIComponent(messageId)}/resend`, { method: 'POST' });
+      return { action: 'resend' as const, messageId, sent: true };
+    } catch (err) {
+      const clientError = err instanceof ApiError && err.status < 500 && err.message;
+      const status = err instanceof ApiError ? (err.status >= 500 ? 502 : err.status) : 502;
+      return fail(status, { action: 'resend' as const, messageId, error: clientError || 'The message could not be resent. Try again.' });
+    }
+  },
+
   handled: async ({ fetch, params }) => {
     try {
       await apiRequest(fetch, `/api/conversations/${encodeURIComponent(params.id)}`, { method: 'PATCH', json: { needsAttention: false } });

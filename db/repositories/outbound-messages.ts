@@ -1,0 +1,144 @@
+// The state changes of an outbound message on its way through Twilio. Each one is a conditional UPDATE,
+// so two tries of the send activity, the workflow giving up and a status callback can interleave in any
+// order without a message being sent twice or a status Twilio reported being overwritten by a guess.
+//
+//   queued ──claim──▶ sending ──accepted──▶ queued/…  (Twilio SID known; callbacks take it from here)
+//                        │ ├──not sent────▶ queued   (the next try may send it)
+//                        │ └──lost answer─▶ unknown  (never sent again automatically)
+//                        └──a try found it still `sending` (the one before died or timed out) ─▶ unknown
+import { QueryTypes, type Transaction } from 'sequelize';
+import type { Database } from '../connection.ts';
+import type { MessageStatus } from '../models/message.ts';
+import { statusAfterCallback, type CallbackStatus } from '../../domain/outbound-delivery.ts';
+
+export interface OutboundMessageRef {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+}
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  status: MessageStatus;
+  twilio_sid: string | null;
+}
+
+const ref = (row: Row): OutboundMessageRef => ({ id: row.id, tenantId: row.tenant_id, conversationId: row.conversation_id });
+
+async function update(db: Database, sql: string, replacements: Record<string, unknown>, transaction?: Transaction): Promise<Row | null> {
+  const rows = await db.sequelize.query<Row>(`${sql} RETURNING id, tenant_id, conversation_id, status, twilio_sid`, {
+    replacements,
+    type: QueryTypes.SELECT,
+    ...(transaction ? { transaction } : {}),
+  });
+  return rows[0] ?? null;
+}
+
+/** Takes a queued message for one send; false when it is not (or no longer) queued and unsent. */
+export async function claimForSending(db: Database, messageId: string): Promise<boolean> {
+  const row = await update(
+    db,
+    `UPDATE messages SET status = 'sending', updated_at = now()
+      WHERE id = :messageId AND direction = 'outbound' AND status = 'queued' AND twilio_sid IS NULL`,
+    { messageId },
+  );
+  return row !== null;
+}
+
+/**
+ * Twilio took it. Keeps a status a callback already reported for the same SID (it is newer than the
+ * creation answer); resolves `unknown` (a later try gave up on this one while its answer was on the way).
+ */
+export async function recordAccepted(db: Database, messageId: string, sid: string, status: MessageStatus): Promise<OutboundMessageRef | null> {
+  const row = await update(
+    db,
+    `UPDATE messages SET twilio_sid = :sid, status = CASE WHEN twilio_sid IS NULL THEN :status ELSE status END, updated_at = now()
+      WHERE id = :messageId AND (twilio_sid IS NULL OR twilio_sid = :sid)`,
+    { messageId, sid, status },
+  );
+  return row && ref(row);
+}
+
+/** Certainly not sent: back to `queued`, so the next try may send it. */
+export async function releaseClaim(db: Database, messageId: string): Promise<void> {
+  await update(db, `UPDATE messages SET status = 'queued', updated_at = now() WHERE id = :messageId AND status = 'sending' AND twilio_sid IS NULL`, {
+    messageId,
+  });
+}
+
+/**
+ * The send may have reached Twilio and we cannot tell: `unknown`. Only a row still `sending` without a
+ * SID: a status callback that already told us the truth is never overwritten by this guess.
+ */
+export async function markUnknown(db: Database, messageId: string): Promise<OutboundMessageRef | null> {
+  const row = await update(
+    db,
+    `UPDATE messages SET status = 'unknown', updated_at = now() WHERE id = :messageId AND status = 'sending' AND twilio_sid IS NULL`,
+    { messageId },
+  );
+  return row && ref(row);
+}
+
+/**
+ * The workflow stopped trying. A message still `queued` was certainly never sent: `failed`, with the
+ * reason. One still `sending` had a try in flight when the workflow gave up (the try timed out): its
+ * outcome is `unknown`, not failed. A message with a SID or already `unknown` stays as it is.
+ */
+export async function recordGaveUp(db: Database, messageId: string, error: string): Promise<OutboundMessageRef | null> {
+  const row = await update(
+    db,
+    `UPDATE messages
+        SET status = CASE WHEN status = 'sending' THEN 'unknown' ELSE 'failed' END,
+            error_code = CASE WHEN status = 'sending' THEN error_code ELSE :error END,
+            updated_at = now()
+      WHERE id = :messageId AND direction = 'outbound' AND twilio_sid IS NULL AND status IN ('queued', 'sending')`,
+    { messageId, error: error.slice(0, 500) },
+  );
+  return row && ref(row);
+}
+
+export interface StatusCallbackUpdate {
+  /** The tenants whose auth token signed the callback: nothing of another tenant is touched. */
+  tenantIds: string[];
+  messageSid: string;
+  /** Our message id from the callback URL: finds a message whose send's answer was lost. */
+  messageId: string | null;
+  status: CallbackStatus;
+  errorCode: string | null;
+}
+
+/**
+ * Applies one status callback (rules in domain/outbound-delivery.ts). Finds the message by its Twilio
+ * SID, or, when we never learned the SID, by our id in the callback URL — and then records the SID.
+ * Returns the message when it changed, null when nothing of ours matched or nothing changed.
+ */
+export async function applyStatusCallback(db: Database, update: StatusCallbackUpdate): Promise<OutboundMessageRef | null> {
+  if (update.tenantIds.length === 0) return null;
+  const { sequelize } = db;
+  return sequelize.transaction(async (transaction) => {
+    const [row] = await sequelize.query<Row>(
+      `SELECT id, tenant_id, conversation_id, status, twilio_sid FROM messages
+        WHERE tenant_id IN (:tenantIds) AND direction = 'outbound'
+          AND (twilio_sid = :messageSid OR (id = CAST(:messageId AS uuid) AND twilio_sid IS NULL))
+        ORDER BY (twilio_sid IS NOT NULL) DESC
+        LIMIT 1
+        FOR UPDATE`,
+      { replacements: { tenantIds: update.tenantIds, messageSid: update.messageSid, messageId: update.messageId }, type: QueryTypes.SELECT, transaction },
+    );
+    if (!row) return null;
+    const next = statusAfterCallback({ status: row.status, twilioSid: row.twilio_sid }, update.status);
+    if (next === null) return null;
+    await sequelize.query(
+      // A reason we wrote while guessing (no SID yet) gives way to what Twilio reports.
+      `UPDATE messages
+          SET status = :next,
+              error_code = CASE WHEN twilio_sid IS NULL THEN :errorCode ELSE COALESCE(:errorCode, error_code) END,
+              twilio_sid = :messageSid, updated_at = now()
+        WHERE id = :id`,
+      { replacements: { id: row.id, messageSid: update.messageSid, next, errorCode: update.errorCode }, transaction },
+    );
+    return ref(row);
+  });
+}
