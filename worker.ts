@@ -10,16 +10,19 @@ import { loadEnv, requireDatabaseUrl, type Env } from './config/env.ts';
 import { createDatabase } from './db/connection.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
 import { SecretBox } from './secrets/secret-box.ts';
+import { campaignTaskQueue } from './workflows/campaign-definitions.ts';
 
 const activitySlots = 20;
 const localActivitySlots = 20;
+/** Campaign sends mostly sleep for their number's pace or wait on Twilio. */
+const campaignActivitySlots = 20;
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 export function createActivityDeps(env: Env, logger: Logger): ActivityDeps {
   return {
     env,
-    db: createDatabase(requireDatabaseUrl(env), { poolMax: activitySlots + localActivitySlots }),
+    db: createDatabase(requireDatabaseUrl(env), { poolMax: activitySlots + localActivitySlots + campaignActivitySlots }),
     box: new SecretBox(env.ENCRYPTION_KEY),
     classifier: env.OPENAI_API_KEY
       ? createClassifier({
@@ -68,13 +71,24 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
     // for that; a second one runs other conversations' activations meanwhile (BENCHMARKS.md).
     workflowThreadPoolSize: 2,
   });
-  const running = worker.run();
+  // Campaigns on a task queue of their own, so a big campaign's sends never queue ahead of a reply.
+  const campaignWorker = await Worker.create({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: campaignTaskQueue(env.TEMPORAL_TASK_QUEUE),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    activities: createActivities(activityDeps),
+    maxConcurrentActivityTaskExecutions: campaignActivitySlots,
+    workflowThreadPoolSize: 1,
+  });
+  const running = Promise.all([worker.run(), campaignWorker.run()]).then(() => undefined);
   logger.info('worker started', { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE });
   return {
     worker,
     running,
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (campaignWorker.getState() === 'RUNNING') campaignWorker.shutdown();
       await running.catch(() => {});
       await connection.close();
       if (!deps) await activityDeps.db.sequelize.close();

@@ -1,5 +1,6 @@
 // The activity factory: every side effect of the conversation workflow, bound to its dependencies.
 import { applyClassification } from './apply-classification.ts';
+import { addCampaignRecipientPage, beginCampaign, dueCampaignRecipients, finishCampaign, markCampaignSending } from './campaign-run.ts';
 import { classifyMessage } from './classify-message.ts';
 import { createServiceTitanBooking } from './create-servicetitan-booking.ts';
 import { fileInboundMessage } from './file-inbound-message.ts';
@@ -7,11 +8,14 @@ import { recordHelpReply } from './help-reply.ts';
 import { importContacts, markContactImportFailed } from './import-contacts.ts';
 import { recordBookingGaveUp, recordOutboundFailure } from './record-failures.ts';
 import { recordInboundMessage } from './record-inbound-message.ts';
+import { sendCampaignMessage } from './send-campaign-message.ts';
 import { sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
 export type { FiledInbound, FirstBookingTry } from './file-inbound-message.ts';
+export type { CampaignSendOutcome } from './send-campaign-message.ts';
+export type { DueCampaignRecipients } from './campaign-run.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -26,6 +30,12 @@ export function createActivities(deps: ActivityDeps) {
     recordOutboundFailure: recordOutboundFailure(deps),
     importContacts: importContacts(deps),
     markContactImportFailed: markContactImportFailed(deps),
+    beginCampaign: beginCampaign(deps),
+    markCampaignSending: markCampaignSending(deps),
+    addCampaignRecipientPage: addCampaignRecipientPage(deps),
+    dueCampaignRecipients: dueCampaignRecipients(deps),
+    sendCampaignMessage: sendCampaignMessage(deps),
+    finishCampaign: finishCampaign(deps),
   };
 }
 
