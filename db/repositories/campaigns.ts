@@ -214,7 +214,7 @@ export async function campaignCounts(db: Database, campaignIds: string[]): Promi
      )
      SELECT campaign_id,
             count(*) FILTER (WHERE outcome = 'queued') AS queued,
-            count(*) FILTER (WHERE state = 'queued' AND not_before > now()) AS waiting,
+            count(*) FILTER (WHERE state = 'queued' AND not_before IS NOT NULL) AS waiting,
             count(*) FILTER (WHERE outcome = 'sent') AS sent,
             count(*) FILTER (WHERE outcome = 'sent' AND message_status IN ('delivered', 'read')) AS delivered,
             count(*) FILTER (WHERE outcome = 'failed') AS failed,

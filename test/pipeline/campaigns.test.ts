@@ -99,6 +99,26 @@ function until(id: string, what: string, test: (c: CampaignView) => boolean, tim
 
 const textsTo = (phone: string) => p.fakes.twilio.messages.filter((m) => m.to === phone);
 
+/**
+ * The fake posts its status callbacks to PUBLIC_BASE_URL, which is not this test's server: deliver the
+ * `delivered` ones for these numbers' messages (URL, form and signature exactly as Twilio made them).
+ */
+async function deliverCallbacks(phones: string[]): Promise<void> {
+  const sids = new Set(phones.flatMap((ph) => textsTo(ph).map((m) => m.sid)));
+  await waitFor(async () => p.fakes.twilio.callbacks.filter((c) => sids.has(c.messageSid) && c.status === 'delivered').length === sids.size, {
+    what: "the fake Twilio's delivered callbacks",
+  });
+  for (const cb of p.fakes.twilio.callbacks.filter((c) => sids.has(c.messageSid) && c.status === 'delivered')) {
+    const url = new URL(cb.url);
+    const res = await fetch(p.baseUrl + url.pathname + url.search, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': cb.signature },
+      body: new URLSearchParams(cb.params).toString(),
+    });
+    expect(res.status).toBe(200);
+  }
+}
+
 async function recipientRow(campaignId: string, contactId: string) {
   const [row] = await p.test.db.sequelize.query<{ state: string; not_before: Date | null; wait_reason: string | null; body: string | null }>(
     `SELECT state, not_before, wait_reason, body FROM campaign_recipients WHERE campaign_id = $1 AND contact_id = $2`,
@@ -169,6 +189,7 @@ describe('sending', () => {
     expect(carrierStop).toMatchObject({ optedOut: true, optedOutSource: 'carrier', marketingConsent: 'revoked' });
 
     // Delivery comes from Twilio's status callbacks; a reply threads into the contact's conversation.
+    await deliverCallbacks([ana.phone, nameless.phone]);
     await until(created.id, 'deliveries', (c) => c.counts.delivered === 2);
     expect((await p.sendInbound({ from: ana.phone, body: 'Yes, book me for Tuesday' })).status).toBe(200);
     await until(created.id, 'a reply', (c) => c.counts.replied === 1);
@@ -186,8 +207,8 @@ describe('sending', () => {
 
   it('quiet hours in the recipient’s time: started 20:30 Eastern, a Pacific contact at once, a Florida one at 08:00 next day (across the DST change)', async () => {
     const tag = `quiet-${randomUUID().slice(0, 6)}`;
-    // Saturday 7 March 2026, 20:30 EST; clocks spring forward at 02:00 that night.
-    fixedNow = new Date('2026-03-08T01:30:00Z');
+    // Saturday 13 March 2027, 20:30 EST; clocks spring forward at 02:00 that night.
+    fixedNow = new Date('2027-03-14T01:30:00Z');
     try {
       const pacific = await contact(tag, { phone: phoneIn(415), timeZone: null });
       const florida = await contact(tag, { phone: phoneIn(305), timeZone: null });
@@ -198,10 +219,10 @@ describe('sending', () => {
       expect(textsTo(pacific.phone)).toHaveLength(1);
       expect(textsTo(florida.phone)).toHaveLength(0);
       // 08:00 EDT (UTC−4 after the change), not 08:00 EST.
-      expect(await recipientRow(created.id, florida.id)).toMatchObject({ state: 'queued', not_before: new Date('2026-03-08T12:00:00Z'), wait_reason: 'quiet_hours' });
+      expect(await recipientRow(created.id, florida.id)).toMatchObject({ state: 'queued', not_before: new Date('2027-03-14T12:00:00Z'), wait_reason: 'quiet_hours' });
 
       // Morning comes; a pause and resume wakes the waiting workflow now instead of in ten real hours.
-      fixedNow = new Date('2026-03-08T12:00:05Z');
+      fixedNow = new Date('2027-03-14T12:00:05Z');
       await act(created.id, 'pause');
       await act(created.id, 'resume');
       await until(created.id, 'to finish', (c) => c.status === 'done');
