@@ -312,6 +312,34 @@ describe('exactly one message per recipient', () => {
     }
   }, 240_000);
 
+  it('1,200 recipients in pages of 500: continue-as-new per page, every run far below 10,000 events, each texted once', async () => {
+    const tag = `big-${randomUUID().slice(0, 6)}`;
+    const zone = daytimeZone();
+    await p.test.db.sequelize.query(
+      `INSERT INTO contacts (id, tenant_id, phone, first_name, tags, marketing_consent, time_zone, created_at, updated_at)
+       SELECT gen_random_uuid(), $1, '+1646' || lpad((2000000 + g)::text, 7, '0'), 'Guest ' || g, ARRAY[$2], 'granted', $3, now(), now()
+         FROM generate_series(1, 1200) g`,
+      { bind: [p.tenant.id, tag, zone] },
+    );
+    const created = await createCampaign(tag);
+    expect(created.audienceCount).toBe(1200);
+    await act(created.id, 'start');
+    const done = await until(created.id, 'to finish', (c) => c.status === 'done', 180_000);
+    expect(done.counts).toMatchObject({ queued: 0, sent: 1200, failed: 0, unknown: 0, skipped: 0 });
+    const texts = p.fakes.twilio.messages.filter((m) => m.to.startsWith('+1646'));
+    expect(new Set(texts.map((m) => m.to)).size).toBe(1200);
+    expect(texts).toHaveLength(1200);
+
+    const id = campaignWorkflowId(p.tenant.id, created.id);
+    const lengths: number[] = [];
+    for await (const run of p.temporal.workflow.list({ query: `WorkflowId = '${id}'` })) {
+      lengths.push((await p.temporal.workflow.getHandle(id, run.runId).describe()).historyLength);
+    }
+    // One run adds the audience, then one per page of 500 (and a last one that finds nobody left).
+    expect(lengths.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...lengths)).toBeLessThan(10_000);
+  }, 240_000);
+
   it('cancel stops further sends', async () => {
     const tag = `cancel-${randomUUID().slice(0, 6)}`;
     const people = await Promise.all(Array.from({ length: 20 }, () => contact(tag)));
