@@ -212,11 +212,15 @@ describe('sending', () => {
     try {
       const pacific = await contact(tag, { phone: phoneIn(415), timeZone: null });
       const florida = await contact(tag, { phone: phoneIn(305), timeZone: null });
+      // A toll-free number says nowhere: the tenant's zone decides (Denver, 18:30 there: inside the window).
+      const unplaced = await contact(tag, { phone: phoneIn(800), timeZone: null });
+      await p.test.db.models.Tenant.update({ timeZone: 'America/Denver' }, { where: { id: p.tenant.id } });
       const created = await createCampaign(tag);
       await act(created.id, 'start');
-      const waiting = await until(created.id, 'the Pacific text and the Florida wait', (c) => c.counts.sent === 1 && c.counts.waiting === 1);
+      const waiting = await until(created.id, 'the Pacific text and the Florida wait', (c) => c.counts.sent === 2 && c.counts.waiting === 1);
       expect(waiting.status).toBe('sending');
       expect(textsTo(pacific.phone)).toHaveLength(1);
+      expect(textsTo(unplaced.phone)).toHaveLength(1);
       expect(textsTo(florida.phone)).toHaveLength(0);
       // 08:00 EDT (UTC−4 after the change), not 08:00 EST.
       expect(await recipientRow(created.id, florida.id)).toMatchObject({ state: 'queued', not_before: new Date('2027-03-14T12:00:00Z'), wait_reason: 'quiet_hours' });
@@ -230,6 +234,7 @@ describe('sending', () => {
       expect(textsTo(pacific.phone)).toHaveLength(1);
     } finally {
       fixedNow = null;
+      await p.test.db.models.Tenant.update({ timeZone: 'America/New_York' }, { where: { id: p.tenant.id } });
     }
   }, 120_000);
 
