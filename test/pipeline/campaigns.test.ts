@@ -13,7 +13,7 @@ import type { Contact } from '../../db/models/contact.ts';
 import { campaignWorkflowId } from '../../workflows/campaign-definitions.ts';
 import { createActivityDeps, startWorker } from '../../worker.ts';
 import { startChildWorker } from '../support/child-worker.ts';
-import { createContact, createConversation, createUser } from '../support/factories.ts';
+import { createContact, createConversation, createTenant, createUser } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let p: Pipeline;
@@ -155,6 +155,18 @@ describe('campaigns API', () => {
     expect((await csr.get<{ campaign: CampaignView }>(`/api/campaigns/${created.id}`)).body.campaign.id).toBe(created.id);
     expect((await admin.post(`/api/campaigns/${created.id}/resume`)).status).toBe(409);
     expect((await act(created.id, 'cancel')).status).toBe('canceled');
+
+    // Another tenant's admin neither sees nor runs it, nor counts our contacts.
+    const { tenant: other } = await createTenant(p.test.db, p.box);
+    const outsider = await createUser(p.test.db, { tenantId: other.id, role: 'admin' });
+    const them = new ApiClient(p.baseUrl);
+    await them.login(outsider.user.email, outsider.password);
+    expect((await them.get(`/api/campaigns/${created.id}`)).status).toBe(404);
+    expect((await them.post(`/api/campaigns/${created.id}/start`)).status).toBe(404);
+    expect((await them.get<{ items: CampaignView[] }>('/api/campaigns')).body.items).toEqual([]);
+    expect((await them.post<CampaignPreview>('/api/campaigns/preview', { body: 'Hi', audience: { tags: [tag] } })).body.audienceCount).toBe(0);
+    const ours = await them.post('/api/campaigns', { name: 'x', body: 'Hi', fromNumberIds: [numberId], audience: { tags: [] } });
+    expect(ours.status).toBe(400);
   });
 });
 
