@@ -58,14 +58,23 @@ export function sendCampaignMessage(deps: ActivityDeps) {
     return { at, facts, decision };
   }
 
-  /** Waits for the reserved slot of the number, heartbeating, so the pace holds across every worker. */
-  async function pace(campaign: CampaignRow, phoneNumberId: string): Promise<void> {
-    if (campaign.messages_per_second <= 0) return;
-    const slot = await reserveSendSlot(db, phoneNumberId, 1000 / campaign.messages_per_second);
-    for (let left = slot.getTime() - Date.now(); left > 0; left = slot.getTime() - Date.now()) {
-      Context.current().heartbeat();
-      await Context.current().sleep(Math.min(left, 5_000));
+  const stillSending = async (campaignId: string) => (await campaignById(db, campaignId))?.status === 'sending';
+
+  /**
+   * Waits for the reserved slot of the number, heartbeating, so the pace holds across every worker. False
+   * when the campaign was paused or canceled meanwhile (looked at every few seconds, and once more at the
+   * end): then nothing is sent, and the person's word takes effect within seconds even at a slow pace.
+   */
+  async function pace(campaign: CampaignRow, phoneNumberId: string): Promise<boolean> {
+    if (campaign.messages_per_second > 0) {
+      const slot = await reserveSendSlot(db, phoneNumberId, 1000 / campaign.messages_per_second);
+      for (let left = slot.getTime() - Date.now(); left > 0; left = slot.getTime() - Date.now()) {
+        Context.current().heartbeat();
+        await Context.current().sleep(Math.min(left, 3_000));
+        if (slot.getTime() - Date.now() > 0 && !(await stillSending(campaign.id))) return false;
+      }
     }
+    return stillSending(campaign.id);
   }
 
   async function optOutByCarrier(contactId: string, evidence: string): Promise<void> {
@@ -105,9 +114,8 @@ export function sendCampaignMessage(deps: ActivityDeps) {
     let { at, facts, decision } = await decide(campaign, contactId);
     if (decision.action === 'send' && facts) {
       const phoneNumberId = fromNumberFor(campaign, contactId, facts.known_number_id);
-      await pace(campaign, phoneNumberId);
       // A pause or cancel while we waited stops this send too (the person's word is in Postgres first).
-      if ((await campaignById(db, campaignId))?.status !== 'sending') return { outcome: 'held' };
+      if (!(await pace(campaign, phoneNumberId))) return { outcome: 'held' };
       // The pace may have held us for seconds: a STOP meanwhile still wins.
       ({ at, facts, decision } = await decide(campaign, contactId));
       if (decision.action === 'send' && facts) {

@@ -13,7 +13,7 @@ import type { Contact } from '../../db/models/contact.ts';
 import { campaignWorkflowId } from '../../workflows/campaign-definitions.ts';
 import { createActivityDeps, startWorker } from '../../worker.ts';
 import { startChildWorker } from '../support/child-worker.ts';
-import { createContact, createConversation, createTenant, createUser } from '../support/factories.ts';
+import { createContact, createConversation, createPhoneNumber, createTenant, createUser } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let p: Pipeline;
@@ -356,6 +356,41 @@ describe('exactly one message per recipient', () => {
     expect(lengths.length).toBeGreaterThanOrEqual(4);
     expect(Math.max(...lengths)).toBeLessThan(10_000);
   }, 240_000);
+
+  it('a campaign that fills its worker slots never delays a reply: conversations run on their own task queue', async () => {
+    const tag = `busy-${randomUUID().slice(0, 6)}`;
+    await Promise.all(Array.from({ length: 60 }, () => contact(tag)));
+    // Numbers of its own: slots it booked are not given back on cancel, and the other tests use the main one.
+    const numberIds: string[] = [];
+    for (let i = 0; i < 5; i++) numberIds.push((await createPhoneNumber(p.test.db, { tenantId: p.tenant.id })).id);
+    // Five numbers × five sends in flight, each waiting up to 50 s for its number's slot: more than the
+    // campaign worker's 20 activity slots.
+    const created = await createCampaign(tag, { fromNumberIds: numberIds, messagesPerSecond: 0.1 });
+    await act(created.id, 'start');
+    await waitFor(
+      async () => {
+        // Each booked slot moves its number's next slot 10 s on: 20 sends waiting = 200 s booked ahead.
+        const [row] = await p.test.db.sequelize.query<{ booked: number | null }>(
+          `SELECT sum(extract(epoch FROM next_slot_at - now()))::float AS booked FROM phone_number_send_pace
+            WHERE phone_number_id = ANY($1::uuid[]) AND next_slot_at > now()`,
+          { type: QueryTypes.SELECT, bind: [numberIds] },
+        );
+        return (row?.booked ?? 0) >= 150;
+      },
+      { what: 'the campaign worker to be full of sends waiting for their slot' },
+    );
+    const customer = phoneIn(917);
+    const sentAt = Date.now();
+    expect((await p.sendInbound({ from: customer, body: 'Is anyone there? My heater is out.' })).status).toBe(200);
+    const filed = await waitFor(async () => {
+      const c = await p.conversationWith(customer);
+      return c?.classificationSource ? c : null;
+    }, { timeoutMs: 20_000, what: 'the reply to be filed while the campaign runs' });
+    expect(filed.needsAttention).toBe(true);
+    expect(Date.now() - sentAt).toBeLessThan(15_000);
+    await act(created.id, 'cancel');
+    await p.temporal.workflow.getHandle(campaignWorkflowId(p.tenant.id, created.id)).result();
+  }, 120_000);
 
   it('cancel stops further sends', async () => {
     const tag = `cancel-${randomUUID().slice(0, 6)}`;
