@@ -14,6 +14,10 @@ import { SecretBox } from './secrets/secret-box.ts';
 import { dataConverter } from './temporal/data-converter.ts';
 import { temporalConnection } from './temporal/connection-options.ts';
 import { workerTelemetryOptions } from './worker/runtime-telemetry.ts';
+import { campaignTaskQueue } from './workflows/campaign-definitions.ts';
+
+/** Campaign sends mostly sleep for their number's pace or wait on Twilio. */
+const campaignActivitySlots = 20;
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -21,7 +25,7 @@ export function createActivityDeps(env: Env, logger: Logger): ActivityDeps {
   for (const secret of secretsOf(env)) registerSecret(secret);
   return {
     env,
-    db: createDatabase(requireDatabaseUrl(env), { poolMax: 2 * env.WORKER_MAX_ACTIVITIES }),
+    db: createDatabase(requireDatabaseUrl(env), { poolMax: 2 * env.WORKER_MAX_ACTIVITIES + campaignActivitySlots }),
     box: new SecretBox(env.ENCRYPTION_KEY),
     classifier: env.OPENAI_API_KEY
       ? createClassifier({
@@ -73,13 +77,26 @@ export async function startWorker({ env, logger, workflowBundle, deps }: StartWo
     workflowThreadPoolSize: 2,
     shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
   });
-  const running = worker.run();
+  // Campaigns on a task queue of their own, so a big campaign's sends never queue ahead of a reply.
+  const campaignWorker = await Worker.create({
+    connection,
+    namespace,
+    dataConverter: dataConverter(env),
+    taskQueue: campaignTaskQueue(env.TEMPORAL_TASK_QUEUE),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    activities: createActivities(activityDeps),
+    maxConcurrentActivityTaskExecutions: campaignActivitySlots,
+    workflowThreadPoolSize: 1,
+    shutdownGraceTime: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+  });
+  const running = Promise.all([worker.run(), campaignWorker.run()]).then(() => undefined);
   logger.info('worker started', { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE });
   return {
     worker,
     running,
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (campaignWorker.getState() === 'RUNNING') campaignWorker.shutdown();
       await running.catch(() => {});
       await connection.close();
       if (!deps) await activityDeps.db.sequelize.close();

@@ -1,4 +1,5 @@
 // The activity factory: every side effect of the conversation workflow, bound to its dependencies.
+import { addCampaignRecipientPage, beginCampaign, dueCampaignRecipients, finishCampaign, markCampaignSending } from './campaign-run.ts';
 import { classifyMessage } from './classify-message.ts';
 import { conversationLifecycle, resolveIfIdle } from './conversation-lifecycle.ts';
 import { createServiceTitanBooking } from './create-servicetitan-booking.ts';
@@ -7,10 +8,13 @@ import { recordHelpReply } from './help-reply.ts';
 import { importContacts, markContactImportFailed } from './import-contacts.ts';
 import { loadInbound } from './load-inbound.ts';
 import { recordBookingEnded, recordOutboundFailure, recordProblem } from './record-failures.ts';
+import { sendCampaignMessage } from './send-campaign-message.ts';
 import { sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
+export type { CampaignSendOutcome } from './send-campaign-message.ts';
+export type { DueCampaignRecipients } from './campaign-run.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -27,6 +31,12 @@ export function createActivities(deps: ActivityDeps) {
     resolveIfIdle: resolveIfIdle(deps),
     importContacts: importContacts(deps),
     markContactImportFailed: markContactImportFailed(deps),
+    beginCampaign: beginCampaign(deps),
+    markCampaignSending: markCampaignSending(deps),
+    addCampaignRecipientPage: addCampaignRecipientPage(deps),
+    dueCampaignRecipients: dueCampaignRecipients(deps),
+    sendCampaignMessage: sendCampaignMessage(deps),
+    finishCampaign: finishCampaign(deps),
   };
 }
 

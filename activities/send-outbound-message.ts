@@ -81,7 +81,8 @@ export function sendOutboundMessage({ db, box, twilio, env, logger }: ActivityDe
         return { sid: null, status: 'unknown' };
       }
       await releaseClaim(db, messageId);
-      if (err.failure === 'rejected') throw ApplicationFailure.nonRetryable(err.message, 'TwilioRejectedError');
+      // Twilio's error code travels in the details: a campaign tells 21610 (the carrier's STOP) from 21211.
+      if (err.failure === 'rejected') throw ApplicationFailure.create({ message: err.message, type: 'TwilioRejectedError', nonRetryable: true, details: [{ code: err.code ?? null }] });
       throw err;
     }
   };

@@ -16,6 +16,8 @@ export interface ActivityDeps {
   twilio: TwilioSender;
   serviceTitanTokens: ServiceTitanTokenCache;
   logger: Logger;
+  /** "Now" for campaign checks (quiet hours, caps); tests set a wall-clock time of their choosing. */
+  clock?: () => Date;
 }
 
 export type { ClassificationResult } from '../domain/classification.ts';

@@ -26,6 +26,7 @@ import { NumberDirectory } from './inbound/number-directory.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { NotFoundError } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { conversationRoutes } from './routes/conversations.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): App {
   app.use(authRoutes({ db, cookies, rateLimiter: new LoginRateLimiter({ db }), requireUser: signedIn, mutationGuard: guard }));
   app.use(conversationRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger, requireUser: signedIn, mutationGuard: guard }));
   app.use(contactRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, requireUser: signedIn, mutationGuard: guard }));
+  app.use(campaignRoutes({ db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, requireUser: signedIn, mutationGuard: guard }));
   app.use(eventRoutes({ db, hub: events, requireUser: signedIn }));
   app.use(temporalCodecRoutes({ env, logger, requireUser: signedIn }));
   app.use(

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createTwilioFaults, type FakeTwilioFaultMode, type FakeTwilioFaults } from './faults.ts';
 import { messageResource, segmentCount, type FakeTwilioMessage } from './message-resource.ts';
+import { createRecipientErrors, type FakeRecipientErrors } from './recipient-errors.ts';
 import { messageSid } from './sids.ts';
 import { createStatusProgression, type FakeStatusCallback, type StatusCallbackMode } from './status-callbacks.ts';
 import { authenticateError, notFoundError, twilioError, type TwilioErrorBody } from './twilio-errors.ts';
@@ -37,6 +38,8 @@ export interface FakeTwilio {
   callbacks: FakeStatusCallback[];
   /** Number of REST requests received (including refused ones): lets tests assert "nothing was sent". */
   readonly requestCount: number;
+  /** Per-recipient refusals (21211, 21610, …). */
+  recipientErrors: FakeRecipientErrors;
   /** Sending to this number fails with 21610 (the recipient replied STOP). */
   blockRecipient(phone: string): void;
   /** Resolves when every scheduled status change and callback has happened. */
@@ -90,6 +93,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   const accounts = new Map(Object.entries(options.accounts ?? {}));
   const blocked = new Set<string>();
   const faults = createTwilioFaults();
+  const recipientErrors = createRecipientErrors();
   let requestCount = 0;
   const progression = createStatusProgression({
     authTokenFor: (sid) => accounts.get(sid),
@@ -172,7 +176,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     if ((form.Body ?? '').length > maxBodyLength) return twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     if (form.StatusCallback && !isHttpUrl(form.StatusCallback)) return twilioError(400, 21609, `The StatusCallback URL ${form.StatusCallback} is not a valid URL.`);
     if (blocked.has(to)) return twilioError(400, 21610, 'Attempt to send to unsubscribed recipient');
-    return null;
+    return recipientErrors.problemFor(to);
   }
 
   function answerWithFault(mode: FakeTwilioFaultMode, res: ServerResponse): boolean {
@@ -207,6 +211,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       accounts.set(sid, token);
     },
     faults,
+    recipientErrors,
     statusCallbacks: options.statusCallbacks ?? {},
     latencyMs: options.latencyMs ?? 0,
     callbacks,
@@ -221,6 +226,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       messages.length = 0;
       callbacks.length = 0;
       blocked.clear();
+      recipientErrors.clear();
       faults.clear();
       requestCount = 0;
     },

@@ -1,0 +1,123 @@
+// One campaign recipient at send time: what the checks need to know, and the state changes that make
+// "one message per (campaign, contact)" hold — each guarded by the state it leaves, under a row lock.
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../connection.ts';
+
+export type RecipientState = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown' | 'skipped';
+
+export interface RecipientRow {
+  state: RecipientState;
+  message_id: string | null;
+  phone_number_id: string | null;
+  not_before: Date | null;
+}
+
+export async function findRecipient(db: Database, campaignId: string, contactId: string): Promise<RecipientRow | null> {
+  const [row] = await db.sequelize.query<RecipientRow>(
+    `SELECT state, message_id, phone_number_id, not_before FROM campaign_recipients WHERE campaign_id = $campaignId AND contact_id = $contactId`,
+    { type: QueryTypes.SELECT, bind: { campaignId, contactId } },
+  );
+  return row ?? null;
+}
+
+export interface RecipientFactsRow {
+  phone: string;
+  first_name: string | null;
+  opted_out: boolean;
+  marketing_consent: 'granted' | 'unknown' | 'revoked';
+  time_zone: string | null;
+  business: string;
+  tenant_time_zone: string;
+  needs_attention: boolean;
+  /** When marketing texts of any campaign of the tenant went to them within the last `since`. */
+  marketing_sent_at: Date[];
+  /** Whether any campaign ever texted them (their first one carries the STOP line). */
+  had_marketing: boolean;
+  /** The campaign's from-number they already talk to, if any: a reply then threads into that conversation. */
+  known_number_id: string | null;
+}
+
+export async function recipientFacts(db: Database, contactId: string, fromNumberIds: string[], since: Date): Promise<RecipientFactsRow | null> {
+  const [row] = await db.sequelize.query<RecipientFactsRow>(
+    `SELECT c.phone, c.first_name, c.opted_out, c.marketing_consent, c.time_zone, t.name AS business, t.time_zone AS tenant_time_zone,
+            EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id AND v.needs_attention) AS needs_attention,
+            ARRAY(SELECT h.sent_at FROM campaign_recipients h WHERE h.contact_id = c.id AND h.sent_at > $since) AS marketing_sent_at,
+            EXISTS (SELECT 1 FROM campaign_recipients h WHERE h.contact_id = c.id AND h.sent_at IS NOT NULL) AS had_marketing,
+            (SELECT v.phone_number_id FROM conversations v
+              WHERE v.contact_id = c.id AND v.phone_number_id = ANY($fromNumberIds::uuid[])
+              ORDER BY v.last_message_at DESC NULLS LAST LIMIT 1) AS known_number_id
+       FROM contacts c JOIN tenants t ON t.id = c.tenant_id
+      WHERE c.id = $contactId`,
+    { type: QueryTypes.SELECT, bind: { contactId, fromNumberIds, since } },
+  );
+  return row ? { ...row, marketing_sent_at: row.marketing_sent_at.map((d) => new Date(d)) } : null;
+}
+
+export async function skipRecipient(db: Database, campaignId: string, contactId: string, reason: string): Promise<void> {
+  await db.sequelize.query(
+    `UPDATE campaign_recipients SET state = 'skipped', skip_reason = $reason, not_before = NULL, updated_at = now()
+      WHERE campaign_id = $campaignId AND contact_id = $contactId AND state = 'queued'`,
+    { bind: { campaignId, contactId, reason } },
+  );
+}
+
+export async function deferRecipient(db: Database, campaignId: string, contactId: string, until: Date, because: string): Promise<void> {
+  await db.sequelize.query(
+    `UPDATE campaign_recipients SET not_before = $until, wait_reason = $because, updated_at = now()
+      WHERE campaign_id = $campaignId AND contact_id = $contactId AND state = 'queued'`,
+    { bind: { campaignId, contactId, until, because } },
+  );
+}
+
+/**
+ * The recipient's message is written (queued, in their conversation with `phoneNumberId`) and the recipient
+ * becomes `sending`, in one transaction under the recipient's row lock. Null when the recipient was not
+ * `queued` any more (another try got there first): nothing is written.
+ */
+export async function claimRecipient(
+  db: Database,
+  input: { campaignId: string; contactId: string; tenantId: string; phoneNumberId: string; body: string; sentAt: Date },
+): Promise<string | null> {
+  const { sequelize, models } = db;
+  return sequelize.transaction(async (transaction) => {
+    const [locked] = await sequelize.query<{ state: RecipientState }>(
+      `SELECT state FROM campaign_recipients WHERE campaign_id = $campaignId AND contact_id = $contactId FOR UPDATE`,
+      { type: QueryTypes.SELECT, bind: { campaignId: input.campaignId, contactId: input.contactId }, transaction },
+    );
+    if (locked?.state !== 'queued') return null;
+    // A campaign text alone asks nothing of a CSR: a conversation it starts begins resolved, so a big
+    // campaign never fills the open inbox; the customer's reply reopens it as the next episode (the
+    // lifecycle's rule), which puts it in front of a person and books it if it needs one.
+    await sequelize.query(
+      `INSERT INTO conversations (id, tenant_id, phone_number_id, contact_id, status, resolved_at, created_at, updated_at)
+       VALUES (gen_random_uuid(), $tenantId, $phoneNumberId, $contactId, 'resolved', now(), now(), now())
+       ON CONFLICT (tenant_id, phone_number_id, contact_id) DO NOTHING`,
+      { bind: { tenantId: input.tenantId, phoneNumberId: input.phoneNumberId, contactId: input.contactId }, transaction },
+    );
+    const conversation = await models.Conversation.findOne({
+      where: { tenantId: input.tenantId, phoneNumberId: input.phoneNumberId, contactId: input.contactId },
+      transaction,
+      rejectOnEmpty: true,
+    });
+    const message = await models.Message.create(
+      { tenantId: input.tenantId, conversationId: conversation.id, direction: 'outbound', body: input.body, status: 'queued' },
+      { transaction },
+    );
+    await sequelize.query(
+      `UPDATE campaign_recipients
+          SET state = 'sending', message_id = $messageId, phone_number_id = $phoneNumberId, body = $body,
+              sent_at = $sentAt, not_before = NULL, updated_at = now()
+        WHERE campaign_id = $campaignId AND contact_id = $contactId`,
+      { bind: { messageId: message.id, phoneNumberId: input.phoneNumberId, body: input.body, sentAt: input.sentAt, campaignId: input.campaignId, contactId: input.contactId }, transaction },
+    );
+    return message.id;
+  });
+}
+
+export async function settleRecipient(db: Database, campaignId: string, contactId: string, state: 'sent' | 'failed' | 'unknown', errorCode: string | null): Promise<void> {
+  await db.sequelize.query(
+    `UPDATE campaign_recipients SET state = $state, error_code = $errorCode, updated_at = now()
+      WHERE campaign_id = $campaignId AND contact_id = $contactId AND state = 'sending'`,
+    { bind: { campaignId, contactId, state, errorCode } },
+  );
+}
