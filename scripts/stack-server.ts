@@ -26,7 +26,9 @@ import { freePort } from './temporal-dev-server.ts';
 import { startTemporalOnPostgres, TemporalServerUnavailable, type TemporalOnPostgres } from './temporal-server.ts';
 
 const { values: flags } = parseArgs({ options: { 'free-ports': { type: 'boolean', default: false } } });
-const vars = process.env;
+// A run on this machine: development (generated keys in .data/) unless NODE_ENV says otherwise — with
+// NODE_ENV=production it needs the production variables, as the compose file does.
+const vars: NodeJS.ProcessEnv = { NODE_ENV: 'development', ...process.env };
 const adminUrl = vars.DATABASE_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const logger = createLogger('info', { service: 'stack-server' });
 

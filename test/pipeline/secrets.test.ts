@@ -52,10 +52,10 @@ describe('secrets never leave their encrypted columns', () => {
     const everything = [...capturedLogLines, ...responses, failed?.bookingLastError ?? ''];
     expect(capturedLogLines.length).toBeGreaterThan(0);
     // What was scanned is what production writes: pino's lines, the request lines of pino-http, and the
-    // Temporal SDK's (here the workflow's warning about the failed booking) through the same logger.
+    // Temporal SDK's (here the workflow's error about the failed booking) through the same logger.
     const logged = capturedLogLines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(logged.some((l) => l.msg === 'request completed' && l.route === '/api/twilio/inbound' && typeof l.latencyMs === 'number')).toBe(true);
-    expect(logged.some((l) => l.sdk === 'temporal' && l.msg === 'ServiceTitan booking failed')).toBe(true);
+    expect(logged.some((l) => l.sdk === 'temporal' && l.msg === 'Conversation work could not be done' && l.kind === 'booking-failed')).toBe(true);
     for (const secret of secrets) {
       const leaks = everything.filter((line) => line.includes(secret));
       expect(leaks, `secret found in output`).toEqual([]);

@@ -71,7 +71,7 @@ describe.skipIf(!availability.ok)('the production topology: our workers on the s
     expect(conversation.bookingStatus).toBe('created');
     const bookings = p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId);
     expect(bookings).toHaveLength(1);
-    expect(bookings[0]!.body.externalId).toBe(`intellisend-conversation-${conversation.id}`);
+    expect(bookings[0]!.body.externalId).toBe(`intellisend-conversation-${conversation.id}-episode-1`);
 
     // What an operator types into the UI or the CLI; visibility on PostgreSQL is eventually consistent.
     const address = cluster.server.address;
