@@ -39,7 +39,8 @@ afterAll(async () => {
 
 /** Routes anyone may call: Twilio's webhooks (signature-checked), health, sign-in and sign-out. */
 const publicRoutes = new Set([
-  'POST /api/twilio/inbound', 'POST /api/twilio/status', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout',
+  'POST /api/twilio/inbound', 'POST /api/twilio/status', 'GET /api/health', 'GET /api/health/live', 'GET /api/health/ready',
+  'POST /api/auth/login', 'POST /api/auth/logout',
   // CORS preflights of the codec endpoint (a browser sends them without credentials; they answer headers only).
   'OPTIONS /api/temporal/codec/encode', 'OPTIONS /api/temporal/codec/decode',
 ]);
@@ -47,11 +48,20 @@ const publicRoutes = new Set([
 type Access = 'session' | 'tenant' | 'admin';
 interface MatrixEntry {
   access: Access;
-  /** A valid body, so a refusal cannot be put down to validation. */
-  body?: unknown;
+  /** A valid body, so a refusal cannot be put down to validation (a function: one naming A's own objects). */
+  body?: unknown | ((own: OwnObjects) => unknown);
+  /** Sent instead of JSON (the CSV upload routes). */
+  contentType?: string;
   /** With A's own ids the request succeeds (2xx); false where it would change state irreversibly. */
   ownSucceeds?: boolean;
 }
+
+/** Objects of tenant A a valid body may name. */
+interface OwnObjects {
+  numberId: string;
+}
+
+const csv = 'Phone,First Name\n+16175550999,Isolation\n';
 
 const matrix: Record<string, MatrixEntry> = {
   'GET /api/auth/me': { access: 'session', ownSucceeds: true },
@@ -74,6 +84,33 @@ const matrix: Record<string, MatrixEntry> = {
   'DELETE /api/tenants/:tenantId/users/:id': { access: 'admin', ownSucceeds: false },
   'POST /api/temporal/codec/encode': { access: 'admin', body: { payloads: [] }, ownSucceeds: true },
   'POST /api/temporal/codec/decode': { access: 'admin', body: { payloads: [] }, ownSucceeds: true },
+  'POST /api/conversations/:id/resolve': { access: 'tenant', ownSucceeds: true },
+  'POST /api/conversations/:id/reopen': { access: 'tenant', ownSucceeds: true },
+  // Contacts and campaigns take the tenant from the session only; `:id` here is a conversation id, never a
+  // contact, import or campaign of A's, so "own ids" cannot succeed for them.
+  'GET /api/contacts': { access: 'tenant', ownSucceeds: true },
+  'POST /api/contacts': { access: 'admin', body: { phone: '+16175550998', firstName: 'Isolation' }, ownSucceeds: false },
+  'GET /api/contacts/export': { access: 'tenant', ownSucceeds: true },
+  'POST /api/contacts/imports/preview': { access: 'admin', body: csv, contentType: 'text/csv', ownSucceeds: true },
+  'POST /api/contacts/imports': { access: 'admin', body: csv, contentType: 'text/csv', ownSucceeds: false },
+  'GET /api/contacts/imports/:id': { access: 'tenant', ownSucceeds: false },
+  'GET /api/contacts/imports/:id/errors.csv': { access: 'tenant', ownSucceeds: false },
+  'GET /api/contacts/:id': { access: 'tenant', ownSucceeds: false },
+  'PATCH /api/contacts/:id': { access: 'tenant', body: { firstName: 'Isolation' }, ownSucceeds: false },
+  'GET /api/tenants/:tenantId/assistants': { access: 'admin', ownSucceeds: true },
+  'POST /api/tenants/:tenantId/assistants': { access: 'admin', body: { name: 'Isolation assistant' }, ownSucceeds: false },
+  'PATCH /api/tenants/:tenantId/assistants/:id': { access: 'admin', body: { name: 'Isolation assistant' }, ownSucceeds: false },
+  'DELETE /api/tenants/:tenantId/assistants/:id': { access: 'admin', ownSucceeds: false },
+  'POST /api/tenants/:tenantId/assistants/:id/test': { access: 'admin', body: { from: '+16175550997', body: 'hello' }, ownSucceeds: false },
+  'GET /api/campaigns': { access: 'tenant', ownSucceeds: true },
+  'GET /api/campaigns/from-numbers': { access: 'tenant', ownSucceeds: true },
+  'POST /api/campaigns/preview': { access: 'admin', body: { body: 'Tune-up time, {firstName}!', audience: { tags: [] } }, ownSucceeds: true },
+  'POST /api/campaigns': { access: 'admin', body: (own: OwnObjects) => ({ name: 'Isolation', body: 'Tune-up time!', fromNumberIds: [own.numberId], audience: { tags: [] } }), ownSucceeds: true },
+  'GET /api/campaigns/:id': { access: 'tenant', ownSucceeds: false },
+  'POST /api/campaigns/:id/start': { access: 'admin', ownSucceeds: false },
+  'POST /api/campaigns/:id/pause': { access: 'admin', ownSucceeds: false },
+  'POST /api/campaigns/:id/resume': { access: 'admin', ownSucceeds: false },
+  'POST /api/campaigns/:id/cancel': { access: 'admin', ownSucceeds: false },
 };
 
 function fill(path: string, params: Record<string, string>): string {
@@ -109,6 +146,7 @@ describe('tenant isolation over every route', () => {
       'cid.bravo-tenant-client', '987654321', tenantB.twilioAccountSid!,
     ];
     const idsA = { tenantId: tenantA, id: convA.id, messageId: msgA.id };
+    const ownObjects: OwnObjects = { numberId: convA.phoneNumberId };
     const idsB = { tenantId: tenantB.id, id: convB.id, messageId: msgB.id };
     const userIds = { a: spareA.user.id, b: adminB.user.id };
 
@@ -139,8 +177,14 @@ describe('tenant isolation over every route', () => {
       const entry = matrix[key]!;
       const [method, path] = key.split(' ') as [string, string];
       const isUserRoute = path.includes('/users/:id');
+      const body = typeof entry.body === 'function' ? entry.body(ownObjects) : entry.body;
       const send = (client: ApiClient, ids: Record<string, string>, query = '') =>
-        client.request(method, fill(path, ids) + query, method === 'GET' || method === 'DELETE' ? undefined : (entry.body ?? {}));
+        client.request(
+          method,
+          fill(path, ids) + query,
+          method === 'GET' || method === 'DELETE' ? undefined : (body ?? {}),
+          entry.contentType ? { 'content-type': entry.contentType } : {},
+        );
 
       if (key === 'GET /api/events') continue; // a stream: checked below
 
