@@ -182,7 +182,10 @@ describe('Settings (admin)', () => {
       { path: '/settings/booking-health', nav: 'Booking health', heading: 'Booking health' },
     ];
     const nav = page.getByRole('navigation', { name: 'Settings sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(sections.map((s) => s.nav));
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['ServiceTitan', 'Twilio & numbers', 'Assistants', 'Users', 'Booking health']);
+    // Assistants has a page of its own (list, form and sandbox: test/browser/assistants.test.ts).
+    expect((await page.goto(`${stack.baseUrl}/settings/assistants`))?.status()).toBe(200);
+    await expect.poll(() => nav.locator('[aria-current="page"]').textContent()).toBe('Assistants');
     for (const section of sections) {
       const response = await page.goto(`${stack.baseUrl}${section.path}`);
       expect(response?.status(), section.path).toBe(200);
