@@ -56,7 +56,7 @@ async function expectKitPolicy(page: Page, path: string): Promise<void> {
 }
 
 describe('Content-Security-Policy', () => {
-  it('no page has a violation: login, inbox (with a live update), a conversation, settings', async () => {
+  it('no page has a violation: login, inbox (with a live update), a conversation, every settings section, contacts, import, campaigns', async () => {
     const page = await context.newPage();
     await expectKitPolicy(page, '/login');
     // Hydrated before typing (the form resets a value typed earlier).
@@ -81,6 +81,9 @@ describe('Content-Security-Policy', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Settings');
     await expect.poll(() => page.locator('#st-title').isVisible()).toBe(true);
     await screenshot(page, 'csp-settings-1280');
+    for (const path of ['/settings/twilio', '/settings/assistants', '/settings/users', '/settings/booking-health', '/contacts', '/contacts/import', '/campaigns']) {
+      await expectKitPolicy(page, path);
+    }
 
     // Signing out is a plain form post that redirects (form-action 'self'); the Referrer-Policy still lets
     // the browser send our Origin with it (the web refuses a form post without one).

@@ -1,5 +1,9 @@
-/** `+15555550142` → `(555) 555-0142`; anything that is not a North American number is shown as stored. */
+// Phone numbers as a person reads them, by libphonenumber (its small metadata): national format for North
+// American numbers, `(555) 555-0142`, international format for others; anything unparseable as stored.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+
 export function formatPhone(e164: string): string {
-  const match = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
-  return match ? `(${match[1]}) ${match[2]}-${match[3]}` : e164;
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.countryCallingCode === '1' ? parsed.formatNational() : parsed.formatInternational();
 }
