@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../db/connection.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { NotFoundError } from '../errors.ts';
 import { errorHandler } from './error-handler.ts';
@@ -10,6 +11,7 @@ import { errorHandler } from './error-handler.ts';
 let server: Server;
 let baseUrl: string;
 let deadDb: Database;
+let live: TestDatabase;
 
 beforeAll(async () => {
   // Nothing listens on port 9: every query fails to connect, as during a PostgreSQL restart.
@@ -17,6 +19,11 @@ beforeAll(async () => {
   const app = express();
   app.get('/needs-db', async () => {
     await deadDb.models.Tenant.count();
+  });
+  // A query the server cuts off as it shuts down (SQLSTATE 57P01, what a restart does to open connections).
+  live = await createTestDatabase();
+  app.get('/cut-off', async () => {
+    await live.db.sequelize.query('SELECT pg_terminate_backend(pg_backend_pid())');
   });
   app.get('/missing', () => {
     throw new NotFoundError('No such thing.');
@@ -32,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await deadDb?.sequelize.close();
+  await live?.drop();
 });
 
 describe('errorHandler', () => {
@@ -40,6 +48,12 @@ describe('errorHandler', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
     expect(await res.json()).toMatchObject({ code: 'unavailable', error: expect.stringMatching(/database is unavailable/) });
+  });
+
+  it('answers 503 when PostgreSQL terminates the query as it shuts down (a restart), not 500', async () => {
+    const res = await fetch(`${baseUrl}/cut-off`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'unavailable' });
   });
 
   it('keeps typed errors as they are', async () => {

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { ConnectionError, ConnectionAcquireTimeoutError } from 'sequelize';
+import { ConnectionError, ConnectionAcquireTimeoutError, DatabaseError } from 'sequelize';
 import { ZodError } from 'zod';
 import type { Logger } from '../../logging/logger.ts';
 import { AppError } from '../errors.ts';
@@ -10,6 +10,15 @@ interface HttpLikeError {
   type?: string;
   expose?: boolean;
   message?: string;
+}
+
+/**
+ * PostgreSQL's "the server is going away" class (SQLSTATE 57P01 admin shutdown, 57P02 crash shutdown, 57P03
+ * cannot connect now): a query cut off by a restart or failover, as retryable as a refused connection.
+ */
+function isServerShutdown(err: unknown): boolean {
+  const code = err instanceof DatabaseError ? (err.parent as { code?: unknown }).code : undefined;
+  return code === '57P01' || code === '57P02' || code === '57P03';
 }
 
 /** The one place errors become responses: 4xx with a message people can act on, 500 only for our bugs. */
@@ -38,8 +47,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     // Postgres unreachable (restarting, failing over, pool exhausted): not our bug, and worth a retry.
-    if (err instanceof ConnectionError || err instanceof ConnectionAcquireTimeoutError) {
-      logger.warn('database unavailable', { method: req.method, path: req.path, error: err.message });
+    if (err instanceof ConnectionError || err instanceof ConnectionAcquireTimeoutError || isServerShutdown(err)) {
+      logger.warn('database unavailable', { method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) });
       res.status(503).set('Retry-After', '5').json({ error: 'The database is unavailable right now; please try again shortly.', code: 'unavailable' });
       return;
     }
