@@ -14,13 +14,15 @@ export interface FileInboundInput {
   filing: ClassificationResult | null;
 }
 
-/** Null when the message was filed already. */
+/** Null when the message is not inbound work any more (it was never filed and cannot be). */
 export type FiledInbound = { category: Category; booking: BookingIntent; episode: number } | null;
 
 /**
  * Files one inbound message as the rules decide, against the conversation as it is now (locked): a person
  * who replied while the classifier worked has answered this message, so its filing leaves the flag alone.
- * Marks the message filed in the same transaction, so a retry or a second signal files it once.
+ * Marks the message filed in the same transaction, so a retry or a second signal files it once; a message
+ * filed already answers with the decision its filing made (a local activity whose first try committed but
+ * whose result was lost runs again: the workflow must still hear "start the booking").
  */
 export function fileInboundMessage({ db }: Pick<ActivityDeps, 'db'>) {
   const { sequelize } = db;
@@ -33,18 +35,27 @@ export function fileInboundMessage({ db }: Pick<ActivityDeps, 'db'>) {
     return sequelize.transaction(async (transaction) => {
       const conversation = await lockConversation(db, { conversationId: message.conversation_id }, transaction);
       if (!conversation) throw ApplicationFailure.nonRetryable(`Conversation ${message.conversation_id} is gone`, 'MessageNotFound');
-      const [fresh] = await sequelize.query<{ filed_at: Date | null; created_at: Date }>(
-        'SELECT filed_at, created_at FROM messages WHERE id = :messageId FOR UPDATE',
+      const [fresh] = await sequelize.query<{ filed_at: Date | null; filed_booking: BookingIntent | null; episode: number; created_at: Date }>(
+        'SELECT filed_at, filed_booking, episode, created_at FROM messages WHERE id = :messageId FOR UPDATE',
         { replacements: { messageId }, type: QueryTypes.SELECT, transaction },
       );
-      if (!fresh || fresh.filed_at) return null;
+      if (!fresh) return null;
+      if (fresh.filed_at) {
+        // Only a booking its filing asked for that never began (still `none` in the same episode) is asked
+        // for again; anything else it decided has happened already, or a later message decided since.
+        const neverBegun = fresh.filed_booking === 'start' && conversation.facts.bookingStatus === 'none' && fresh.episode === conversation.episode;
+        return { category: conversation.facts.category, booking: neverBegun ? 'start' : 'keep', episode: fresh.episode };
+      }
       const answeredByPerson = conversation.handledAt !== null && conversation.handledAt >= fresh.created_at;
       const result =
         route === 'classify' ? (filing ?? fallbackClassification) : keywordClassification(route === 'optOut' ? 'opt_out' : 'opt_in', message.body)!;
       const event: ConversationEvent = route === 'classify' ? eventForFiling(result, answeredByPerson) : { kind: route };
       const decision = decide(conversation.facts, event);
       await applyDecision(db, conversation, { decision, classification: classificationOf(result) }, transaction);
-      await sequelize.query('UPDATE messages SET filed_at = now() WHERE id = :messageId', { replacements: { messageId }, transaction });
+      await sequelize.query('UPDATE messages SET filed_at = now(), filed_booking = :booking WHERE id = :messageId', {
+        replacements: { messageId, booking: decision.booking },
+        transaction,
+      });
       await notifyConversationUpdated(sequelize, { tenantId: conversation.tenantId, id: conversation.id }, transaction);
       return { category: decision.category, booking: decision.booking, episode: conversation.episode };
     });

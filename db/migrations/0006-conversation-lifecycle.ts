@@ -41,7 +41,10 @@ ALTER TABLE messages
   -- True from the webhook until the relay has handed the message to its workflow (seeded rows never wait).
   ADD COLUMN relay_pending boolean NOT NULL DEFAULT false,
   -- When the workflow filed this inbound message: a message signalled twice is filed once.
-  ADD COLUMN filed_at timestamptz;
+  ADD COLUMN filed_at timestamptz,
+  -- What its filing decided about the booking, so a filing run again (a retried local activity whose first
+  -- try committed) can still ask for a booking that never began.
+  ADD COLUMN filed_booking text CONSTRAINT messages_filed_booking_check CHECK (filed_booking IN ('start', 'stop', 'keep'));
 
 UPDATE messages SET author = CASE WHEN direction = 'inbound' THEN 'customer'
                                   WHEN author_user_id IS NOT NULL THEN 'person' ELSE 'system' END,
@@ -88,7 +91,7 @@ CREATE INDEX inbound_outbox_pending_idx ON inbound_outbox (created_at) WHERE del
 DROP INDEX IF EXISTS messages_relay_pending_idx;
 DROP TRIGGER IF EXISTS messages_fill_author_episode ON messages;
 DROP FUNCTION IF EXISTS messages_fill_author_episode();
-ALTER TABLE messages DROP COLUMN author, DROP COLUMN episode, DROP COLUMN relay_pending, DROP COLUMN filed_at;
+ALTER TABLE messages DROP COLUMN author, DROP COLUMN episode, DROP COLUMN relay_pending, DROP COLUMN filed_at, DROP COLUMN filed_booking;
 ALTER TABLE tenants DROP COLUMN conversation_idle_seconds;
 DROP INDEX IF EXISTS conversations_inbox_status_idx;
 ALTER TABLE conversations DROP COLUMN status, DROP COLUMN episode, DROP COLUMN resolved_at, DROP COLUMN handled_at,
