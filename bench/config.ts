@@ -3,8 +3,9 @@
 // Like scripts/ and test/, this bench tooling reads its own BENCH_* variables; the app under test still gets
 // its whole configuration through loadEnv({...}) with explicit values.
 import { parseArgs } from 'node:util';
+import { singleMachineBackgroundNice } from '../config/single-machine.ts';
 
-export const benchmarkNames = ['webhook', 'pipeline', 'inbox', 'contacts'] as const;
+export const benchmarkNames = ['webhook', 'overload', 'pipeline', 'inbox', 'contacts'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
 export interface BenchConfig {
@@ -25,6 +26,16 @@ export interface BenchConfig {
     /** Seconds of 100 req/s with the worker stopped (diagnostic; 0 = skip). */
     pausedWorkerSeconds: number;
     /** nice of the worker and Temporal server during the webhook load (0: same priority as the API). */
+    backgroundNice: number;
+  };
+  /** New conversations at a rate the box cannot process as fast, everything at default priority. */
+  overload: {
+    rate: number;
+    durationSeconds: number;
+    warmupRequests: number;
+    drainTimeoutSeconds: number;
+    serviceTitanLatencyMs: number;
+    /** nice of the worker and Temporal server: `npm start`'s default unless --background-nice says otherwise */
     backgroundNice: number;
   };
   pipeline: {
@@ -115,6 +126,14 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       baseline: !values['no-baseline'],
       pausedWorkerSeconds: values.duration ? Number(values.duration) : at(20, 3),
       backgroundNice: values['background-nice'] ? Number(values['background-nice']) : 10,
+    },
+    overload: {
+      rate: 200,
+      durationSeconds: at(30, 3),
+      warmupRequests: at(250, 25),
+      drainTimeoutSeconds: 600,
+      serviceTitanLatencyMs: 300,
+      backgroundNice: values['background-nice'] ? Number(values['background-nice']) : singleMachineBackgroundNice,
     },
     pipeline: {
       conversations: values['pipeline-conversations'] ? Number(values['pipeline-conversations']) : at(1_000, 100),

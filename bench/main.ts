@@ -10,6 +10,7 @@ import { findOrStartTestPostgres } from '../scripts/postgres-server.ts';
 import { benchConfig } from './config.ts';
 import { runContactsBenchmark, type ContactsResults } from './contacts.ts';
 import { runInboxBenchmark, type InboxResults } from './inbox.ts';
+import { runOverloadBenchmark, type OverloadResults } from './overload.ts';
 import { runPipelineBenchmark, type PipelineRun } from './pipeline.ts';
 import { stopAllChildren } from './processes.ts';
 import { machineInfo, writeReport } from './report.ts';
@@ -25,6 +26,7 @@ export interface BenchResults {
   scale: number;
   machine: Awaited<ReturnType<typeof machineInfo>>;
   webhook: WebhookResults | null;
+  overload: OverloadResults | null;
   pipeline: PipelineRun[] | null;
   inbox: InboxResults | null;
   contacts: ContactsResults | null;
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     scale: cfg.scale,
     machine: await machineInfo(postgres.adminUrl, cfg.temporal),
     webhook: null,
+    overload: null,
     pipeline: null,
     inbox: null,
     contacts: null,
@@ -58,6 +61,14 @@ async function main(): Promise<void> {
       const stack = await startStack(postgres.adminUrl, log, cfg.temporal);
       try {
         results.webhook = await runWebhookBenchmark(stack, cfg, log);
+      } finally {
+        await stack.close();
+      }
+    }
+    if (cfg.only.includes('overload')) {
+      const stack = await startStack(postgres.adminUrl, log, cfg.temporal);
+      try {
+        results.overload = await runOverloadBenchmark(stack, cfg, log);
       } finally {
         await stack.close();
       }

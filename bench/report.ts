@@ -7,6 +7,7 @@ import pg from 'pg';
 import { temporalBinary } from '../scripts/temporal-dev-server.ts';
 import { temporalServerVersion } from '../scripts/temporal-server.ts';
 import type { BenchResults } from './main.ts';
+import { singleMachineWorkerLimits } from '../config/single-machine.ts';
 import { contactsTargetP95Ms } from './contacts.ts';
 import { mib, ms, ratio, type Summary } from './stats.ts';
 
@@ -138,6 +139,30 @@ export function renderReport(r: BenchResults, analysis: string): string {
         targets.push(row(['≥ 20× faster to answer than the inline baseline (p99 @100 req/s)', `${ratio(b100.latency.p99, at100.latency.p99)} (p50 ${ratio(b100.latency.p50, at100.latency.p50)})`, met(speedup >= 20)]));
       }
     }
+  }
+
+  const ov = r.overload;
+  if (ov) {
+    out.push('## Overload', '');
+    out.push(
+      `${ov.rate} new conversations a second for ${ov.durationSeconds} s (each request a new customer: a new contact, conversation and workflow), open-loop like the webhook run, against the single-machine stack exactly as \`npm start\` configures it by default (\`config/single-machine.ts\`: worker and Temporal dev server at nice ${ov.backgroundNice}, the worker's concurrency bounded to ${singleMachineWorkerLimits.WORKER_MAX_WORKFLOW_TASKS} workflow tasks and ${singleMachineWorkerLimits.WORKER_MAX_ACTIVITIES} activities), everything on this machine's ${m.cpus} cores; the bench sets no priority of its own. ` +
+        `The pipeline may fall behind (it is durable); the answer to Twilio may not. Afterwards every acknowledged message must be filed exactly once and its conversation booked (fake OpenAI instant, fake ServiceTitan ${ov.serviceTitanLatencyMs} ms). Latencies in ms.`,
+      '',
+    );
+    out.push(row(['rate (req/s)', 'seconds', 'requests', 'p50', 'p95', 'p99', 'max', 'errors', 'filed exactly once', 'booked', 'bookings unsettled', 'drain after load', 'CPU s during load (API / worker / Temporal)']));
+    out.push(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:', '---:', '---']));
+    const once = ov.filed === ov.ok && ov.duplicates === 0 ? `yes (${ov.filed}/${ov.ok})` : `**no**: ${ov.ok - ov.filed} not filed, ${ov.duplicates} doubled`;
+    out.push(row([ov.rate, ov.durationSeconds, ov.sent, ...pcts(ov.latency), ov.errorCount, once, ov.booked, ov.unsettled, `${ov.drainSeconds.toFixed(0)} s`, `${ov.cpuSeconds.api.toFixed(1)} / ${ov.cpuSeconds.worker.toFixed(1)} / ${ov.cpuSeconds.temporal.toFixed(1)}`]));
+    out.push('');
+    const kinds = Object.entries(ov.errors).map(([k, v]) => `${k} × ${v}`);
+    if (kinds.length) out.push(`Errors: ${kinds.join('; ')}`, '');
+    targets.push(
+      row([
+        `Overload: ${ov.rate} new conversations/s for ${ov.durationSeconds} s on npm start's default stack — no failed request, p99 ≤ 250 ms, every message processed`,
+        `p99 ${ms(ov.latency.p99)} ms, ${ov.errorCount} errors, filed ${ov.filed}/${ov.ok}, ${ov.unsettled} bookings unsettled`,
+        met(ov.errorCount === 0 && ov.latency.p99 <= 250 && ov.filed === ov.ok && ov.unsettled === 0 && ov.duplicates === 0),
+      ]),
+    );
   }
 
   if (r.pipeline?.length) {

@@ -67,7 +67,8 @@ export interface Stack {
   createTenant(label: string): Promise<BenchTenant>;
   setLatency(openaiMs: number, serviceTitanMs: number): Promise<void>;
   fakeStats(): Promise<FakesStats>;
-  startWorkers(count: number, nodeArgs?: string[]): Promise<BenchChild[]>;
+  /** `envOverrides`: e.g. the worker limits `npm start` sets (bench/overload.ts). */
+  startWorkers(count: number, nodeArgs?: string[], envOverrides?: Record<string, string>): Promise<BenchChild[]>;
   close(): Promise<void>;
 }
 
@@ -173,10 +174,10 @@ export async function startStack(adminUrl: string, log: (line: string) => void, 
         await fakes.request({ op: 'setLatency', openaiMs, serviceTitanMs });
       },
       fakeStats: () => fakes.request<FakesStats>({ op: 'stats' }),
-      async startWorkers(count, nodeArgs) {
+      async startWorkers(count, nodeArgs, envOverrides) {
         const started = await Promise.all(
           Array.from({ length: count }, (_, i) =>
-            spawnBenchChild({ name: `worker-${i + 1}`, script: 'bench/worker-process.ts', args: [bundlePath], nodeArgs, env: envVars(env) }).then((r) => r.child),
+            spawnBenchChild({ name: `worker-${i + 1}`, script: 'bench/worker-process.ts', args: [bundlePath], nodeArgs, env: { ...envVars(env), ...envOverrides } }).then((r) => r.child),
           ),
         );
         return started;

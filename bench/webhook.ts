@@ -68,7 +68,9 @@ function memoryWindow(samples: MemorySample[], from: number, to: number): Memory
 
 async function storedCount(stack: Stack, sids: string[]): Promise<{ stored: number; distinct: number }> {
   const [row] = await stack.db.sequelize.query<{ stored: number; distinct: number }>(
-    'SELECT count(*)::int AS stored, count(DISTINCT twilio_sid)::int AS distinct FROM messages WHERE twilio_sid = ANY(CAST(:sids AS text[]))',
+    // The webhook stores each message before it answers; `distinct` counts what the workflows have filed,
+    // `stored` − `distinct` what is there twice (or not filed yet).
+    'SELECT (count(*) - count(DISTINCT twilio_sid) + count(DISTINCT twilio_sid) FILTER (WHERE filed_at IS NOT NULL))::int AS stored, count(DISTINCT twilio_sid) FILTER (WHERE filed_at IS NOT NULL)::int AS distinct FROM messages WHERE twilio_sid = ANY(CAST(:sids AS text[]))',
     { replacements: { sids: `{${sids.join(',')}}` }, type: QueryTypes.SELECT },
   );
   return row ?? { stored: 0, distinct: 0 };

@@ -1,6 +1,7 @@
 // The launcher's own knobs (`npm start`), apart from the app's environment (config/env.ts) that its
 // children read: which ports the embedded services and fakes take, and how the background yields.
 import { z } from 'zod';
+import { singleMachineBackgroundNice } from './single-machine.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -18,7 +19,7 @@ const schema = z.object({
    * nice of the worker and the Temporal dev server: on one machine the webhook's answer path (the API)
    * comes first and the durable pipeline catches up, as the benchmark runs them (0: the API's priority).
    */
-  START_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  START_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(singleMachineBackgroundNice),
 });
 
 export type StartEnv = z.infer<typeof schema>;

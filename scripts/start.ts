@@ -26,10 +26,9 @@ import { startFakeTwilio } from '../test/fakes/twilio/index.ts';
 import { demoCustomerPhone, demoConversations, seedDemoTenant, sendDemoConversations, type DemoSeedResult } from './demo-seed.ts';
 import { startEmbeddedPostgres, type PostgresServer } from './postgres-server.ts';
 import { startTemporalDevServer, waitForPort } from './temporal-dev-server.ts';
+import { singleMachineWorkerLimits } from '../config/single-machine.ts';
 import { buildWeb, defaultWebBuildDir, webBuildStaleness, type WebBuild } from './web-build.ts';
 
-/** The worker's concurrency on a shared machine, unless WORKER_MAX_* say otherwise (production: worker.ts). */
-const startWorkerLimits = { WORKER_MAX_ACTIVITIES: '10', WORKER_MAX_WORKFLOW_TASKS: '25' };
 /**
  * Stopping stays under 5 s: the API and the worker get until 1.5 s before the deadline, then are killed;
  * the services they used (fakes, Temporal, PostgreSQL) get the rest, then are killed too.
@@ -475,7 +474,7 @@ async function main(): Promise<void> {
   // The development keys are handed over explicitly so every process (and the web bundle's own copy of
   // config/env.ts) uses the same ones without looking for .data/ itself.
   const childEnv = {
-    ...startWorkerLimits,
+    ...singleMachineWorkerLimits,
     ...inherited,
     ...overrides,
     ENCRYPTION_KEY: composed.ENCRYPTION_KEY,
