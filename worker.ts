@@ -17,7 +17,7 @@ import { workerTelemetryOptions } from './worker/runtime-telemetry.ts';
 import { campaignTaskQueue } from './workflows/campaign-definitions.ts';
 
 /** Campaign sends mostly sleep for their number's pace or wait on Twilio. */
-const campaignActivitySlots = 20;
+export const campaignActivitySlots = 20;
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { singleMachineBackgroundNice } from '../config/single-machine.ts';
 
-export const benchmarkNames = ['webhook', 'overload', 'pipeline', 'inbox', 'contacts'] as const;
+export const benchmarkNames = ['webhook', 'overload', 'pipeline', 'inbox', 'contacts', 'campaigns'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
 export interface BenchConfig {
@@ -60,6 +60,27 @@ export interface BenchConfig {
     runs: number;
     naiveRuns: number;
   };
+  campaigns: {
+    /** Recipients of the big campaign (contacts with marketing consent, bulk-inserted). */
+    recipients: number;
+    fromNumbers: number;
+    /** Latency of the fake Twilio's Messages create (0: what our side costs, nothing else). */
+    twilioLatencyMs: number;
+    /** Inbound replies per second from texted recipients, during the big campaign and idle. */
+    replyRate: number;
+    replySeconds: number;
+    /** Inbound warm-up (new conversations of another tenant) before the campaign, not counted. */
+    warmupReplies: number;
+    /** The measured window of the campaign at the default 1 message/s per number. */
+    pacedSeconds: number;
+    /** Seconds after its first send before the paced window starts (the first slots of every number). */
+    pacedWarmupSeconds: number;
+    serviceTitanLatencyMs: number;
+    /** nice of the worker and Temporal server, as in the webhook section. */
+    backgroundNice: number;
+    /** Upper bound on waiting for the big campaign to finish. */
+    timeoutSeconds: number;
+  };
   /**
    * The Temporal the stacks run on: `dev` (the CLI's dev server, SQLite in memory; the figures in
    * BENCHMARKS.md) or `server` (the production topology: the source-built server on PostgreSQL, 512 shards,
@@ -68,6 +89,11 @@ export interface BenchConfig {
   temporal: 'dev' | 'server';
   /** Where BENCHMARKS.md goes; null: don't write it. */
   reportPath: string | null;
+  /**
+   * --merge: overlay the sections run now on the last results file (the others and its run header kept),
+   * e.g. `npm run bench -- --only=campaigns --merge` after a full run.
+   */
+  merge: boolean;
   command: string;
 }
 
@@ -98,7 +124,9 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       'inbox-conversations': { type: 'string' },
       'inbox-runs': { type: 'string' },
       'naive-runs': { type: 'string' },
+      'campaign-recipients': { type: 'string' },
       'no-baseline': { type: 'boolean' },
+      merge: { type: 'boolean' },
       'no-report': { type: 'boolean' },
       report: { type: 'string' },
       temporal: { type: 'string' },
@@ -153,7 +181,21 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       runs: values['inbox-runs'] ? Number(values['inbox-runs']) : at(200, 30),
       naiveRuns: values['naive-runs'] ? Number(values['naive-runs']) : 3,
     },
+    campaigns: {
+      recipients: values['campaign-recipients'] ? Number(values['campaign-recipients']) : at(100_000, 500),
+      fromNumbers: 20,
+      twilioLatencyMs: 0,
+      replyRate: 20,
+      replySeconds: at(60, 5),
+      warmupReplies: at(200, 20),
+      pacedSeconds: at(60, 10),
+      pacedWarmupSeconds: 5,
+      serviceTitanLatencyMs: 300,
+      backgroundNice: values['background-nice'] ? Number(values['background-nice']) : 10,
+      timeoutSeconds: 600 + at(5_000, 100),
+    },
     temporal,
+    merge: Boolean(values.merge),
     reportPath: values['no-report'] ? null : (values.report ?? (temporal === 'server' ? null : 'BENCHMARKS.md')),
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' ') + (env.BENCH_SCALE ? ` (BENCH_SCALE=${env.BENCH_SCALE})` : ''),
   };

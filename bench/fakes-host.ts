@@ -1,7 +1,12 @@
 // The fake ServiceTitan, OpenAI and Twilio in a child process of their own, so neither the load generator
 // nor the API shares an event loop with them. Driven over IPC by bench/processes.ts:
 //   → { id, op: 'addServiceTitanTenant', init } | { id, op: 'setLatency', openaiMs, serviceTitanMs } | { id, op: 'stats' }
+//     | { id, op: 'addTwilioAccount', accountSid, authToken } | { id, op: 'setTwilio', latencyMs, statusCallbacks }
+//     | { id, op: 'twilioSends', accountSid, window? }
 //   ← { id, ok: true, result } ; first message: { type: 'ready', urls }
+// The fake Twilio's messages are folded into per-account tallies (count per recipient, time and sender of
+// each send) every 2 s, so a 100,000-message campaign does not pile up in the fakes' memory (the app never
+// fetches a message back from Twilio).
 import { startFakeOpenAI } from '../test/fakes/openai/index.ts';
 import { startFakeServiceTitan, type FakeTenantInit } from '../test/fakes/servicetitan/index.ts';
 import { startFakeTwilio } from '../test/fakes/twilio/index.ts';
@@ -19,7 +24,84 @@ export interface FakeUrls {
 export type FakesRequest =
   | { id: number; op: 'addServiceTitanTenant'; init: FakeTenantInit }
   | { id: number; op: 'setLatency'; openaiMs: number; serviceTitanMs: number }
-  | { id: number; op: 'stats' };
+  | { id: number; op: 'stats' }
+  | { id: number; op: 'addTwilioAccount'; accountSid: string; authToken: string }
+  /** statusCallbacks false: statuses still advance at the fake, but nothing is posted to the app. */
+  | { id: number; op: 'setTwilio'; latencyMs: number; statusCallbacks: boolean }
+  | { id: number; op: 'twilioSends'; accountSid: string; window?: { fromMs: number; toMs: number } };
+
+/** What an account's messages at the fake Twilio add up to: what the customers' phones received. */
+export interface TwilioSendStats {
+  total: number;
+  /** Recipients (To) texted at least once. */
+  distinctTo: number;
+  /** Recipients texted more than once. */
+  repeatedTo: number;
+  maxPerTo: number;
+  /** Date.now() of the first and last message created. */
+  firstAt: number | null;
+  lastAt: number | null;
+  /** Messages created in [fromMs, toMs), in all and per sending number (every number seen so far, 0 included). */
+  window: { fromMs: number; toMs: number; count: number; perFrom: Record<string, number> } | null;
+}
+
+interface AccountSends {
+  byTo: Map<string, number>;
+  times: number[];
+  /** Index into `froms` per message, parallel to `times`. */
+  fromOf: number[];
+  froms: string[];
+}
+
+export function createTwilioTally() {
+  const accounts = new Map<string, AccountSends>();
+  const account = (sid: string): AccountSends => {
+    let a = accounts.get(sid);
+    if (!a) accounts.set(sid, (a = { byTo: new Map(), times: [], fromOf: [], froms: [] }));
+    return a;
+  };
+  return {
+    add(m: { accountSid: string; to: string; from: string; dateCreated: Date }): void {
+      const a = account(m.accountSid);
+      a.byTo.set(m.to, (a.byTo.get(m.to) ?? 0) + 1);
+      let from = a.froms.indexOf(m.from);
+      if (from < 0) from = a.froms.push(m.from) - 1;
+      a.times.push(m.dateCreated.getTime());
+      a.fromOf.push(from);
+    },
+    stats(sid: string, window?: { fromMs: number; toMs: number }): TwilioSendStats {
+      const a = account(sid);
+      let repeatedTo = 0;
+      let maxPerTo = 0;
+      for (const n of a.byTo.values()) {
+        if (n > 1) repeatedTo++;
+        if (n > maxPerTo) maxPerTo = n;
+      }
+      let inWindow: TwilioSendStats['window'] = null;
+      if (window) {
+        const perFrom: Record<string, number> = Object.fromEntries(a.froms.map((f) => [f, 0]));
+        let count = 0;
+        a.times.forEach((t, i) => {
+          if (t < window.fromMs || t >= window.toMs) return;
+          count++;
+          const from = a.froms[a.fromOf[i] ?? -1];
+          if (from !== undefined) perFrom[from] = (perFrom[from] ?? 0) + 1;
+        });
+        inWindow = { ...window, count, perFrom };
+      }
+      return {
+        total: a.times.length,
+        distinctTo: a.byTo.size,
+        repeatedTo,
+        maxPerTo,
+        // In creation order: the fake appends each message as it accepts it.
+        firstAt: a.times[0] ?? null,
+        lastAt: a.times[a.times.length - 1] ?? null,
+        window: inWindow,
+      };
+    },
+  };
+}
 
 export interface FakesStats {
   bookings: number;
@@ -45,6 +127,13 @@ if (import.meta.main) {
     serviceTitan.state.requests.length = 0;
     openai.requests.length = 0;
   }, 5_000);
+  const tally = createTwilioTally();
+  const foldTwilio = () => {
+    for (const m of twilio.messages) tally.add(m);
+    twilio.messages.length = 0;
+    twilio.callbacks.length = 0;
+  };
+  const fold = setInterval(foldTwilio, 2_000);
   process.on('message', (raw) => {
     const req = raw as FakesRequest;
     let result: unknown = null;
@@ -58,11 +147,19 @@ if (import.meta.main) {
         serviceTitanRequests: serviceTitanRequests + serviceTitan.state.requests.length,
         openaiCalls: openaiCalls + openai.callCount,
       } satisfies FakesStats;
+    } else if (req.op === 'addTwilioAccount') twilio.addAccount(req.accountSid, req.authToken);
+    else if (req.op === 'setTwilio') {
+      twilio.latencyMs = req.latencyMs;
+      twilio.statusCallbacks = req.statusCallbacks ? {} : 'off';
+    } else if (req.op === 'twilioSends') {
+      foldTwilio();
+      result = tally.stats(req.accountSid, req.window);
     }
     send({ id: req.id, ok: true, result });
   });
   const stop = async () => {
     clearInterval(trim);
+    clearInterval(fold);
     await Promise.allSettled([serviceTitan.close(), openai.close(), twilio.close()]);
     process.exit(0);
   };

@@ -16,7 +16,7 @@ import { SecretBox } from '../secrets/secret-box.ts';
 import { failureConverterPath } from '../temporal/data-converter.ts';
 import { createPhoneNumber, createServiceTitanConfig, createTenant } from '../test/support/factories.ts';
 import { workflowsPath } from '../worker.ts';
-import type { FakesStats, FakeUrls } from './fakes-host.ts';
+import type { FakesStats, FakeUrls, TwilioSendStats } from './fakes-host.ts';
 import { databaseUrl } from './inbox-data.ts';
 import { envVars, spawnBenchChild, type BenchChild } from './processes.ts';
 import { quietBundlerLogger } from '../test/support/quiet-bundler-logger.ts';
@@ -67,6 +67,11 @@ export interface Stack {
   createTenant(label: string): Promise<BenchTenant>;
   setLatency(openaiMs: number, serviceTitanMs: number): Promise<void>;
   fakeStats(): Promise<FakesStats>;
+  /** The fake Twilio accepts the tenant's account (its SID and auth token). */
+  addTwilioAccount(tenant: BenchTenant): Promise<void>;
+  setTwilio(options: { latencyMs: number; statusCallbacks: boolean }): Promise<void>;
+  /** What the fake Twilio received from the account: per recipient, and in a time window. */
+  twilioSends(accountSid: string, window?: { fromMs: number; toMs: number }): Promise<TwilioSendStats>;
   /** `envOverrides`: e.g. the worker limits `npm start` sets (bench/overload.ts). */
   startWorkers(count: number, nodeArgs?: string[], envOverrides?: Record<string, string>): Promise<BenchChild[]>;
   close(): Promise<void>;
@@ -174,6 +179,13 @@ export async function startStack(adminUrl: string, log: (line: string) => void, 
         await fakes.request({ op: 'setLatency', openaiMs, serviceTitanMs });
       },
       fakeStats: () => fakes.request<FakesStats>({ op: 'stats' }),
+      async addTwilioAccount(tenant) {
+        await fakes.request({ op: 'addTwilioAccount', accountSid: tenant.accountSid, authToken: tenant.authToken });
+      },
+      async setTwilio(options) {
+        await fakes.request({ op: 'setTwilio', ...options });
+      },
+      twilioSends: (accountSid, window) => fakes.request<TwilioSendStats>({ op: 'twilioSends', accountSid, ...(window ? { window } : {}) }),
       async startWorkers(count, nodeArgs, envOverrides) {
         const started = await Promise.all(
           Array.from({ length: count }, (_, i) =>

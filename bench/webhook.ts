@@ -51,7 +51,7 @@ export interface WebhookResults {
   backgroundNice: number;
 }
 
-function memoryWindow(samples: MemorySample[], from: number, to: number): MemoryWindow | undefined {
+export function memoryWindow(samples: MemorySample[], from: number, to: number): MemoryWindow | undefined {
   const inWindow = samples.filter((s) => s.t >= from && s.t <= to);
   if (inWindow.length === 0) return undefined;
   const first = inWindow[0] as MemorySample;

@@ -1,0 +1,175 @@
+// BENCHMARKS.md as a reader gets it from a results file: the campaigns section's tables and target rows, a
+// failed section shown as missed, and a --merge that keeps the earlier run's sections and header.
+import { describe, expect, it } from 'vitest';
+import type { CampaignsResults } from './campaigns.ts';
+import { renderReport } from './report.ts';
+import { mergeResults, normalizeResults, type BenchResults } from './results.ts';
+import type { Summary } from './stats.ts';
+
+const summary = (p50: number, p99: number): Summary => ({ n: 100, min: p50 / 2, p50, p95: (p50 + p99) / 2, p99, max: p99 * 1.5, mean: p50 });
+
+const campaigns: CampaignsResults = {
+  recipients: 100_000,
+  fromNumbers: 20,
+  twilioLatencyMs: 0,
+  statusCallbacks: false,
+  serviceTitanLatencyMs: 300,
+  openaiLatencyMs: 0,
+  workers: 1,
+  campaignActivitySlots: 20,
+  backgroundNice: 10,
+  quietHours: { timeZone: 'America/Chicago', localTimeAtStart: '10:15', areaCodes: ['512', '214', '713'] },
+  throughput: {
+    audienceSeconds: 4.2,
+    sendSeconds: 800,
+    sendsPerSecond: 125,
+    startToDoneSeconds: 806,
+    counts: { queued: 0, sent: 100_000, delivered: 0, failed: 0, unknown: 0, skipped: 0, replied: 2400, optedOut: 0, waiting: 0 },
+    skippedReasons: {},
+    atFake: { total: 100_000, distinctTo: 100_000, repeatedTo: 0 },
+    inDatabase: { outboundMessages: 100_000, contacts: 100_000 },
+    exactlyOnce: true,
+    workerMemory: { startRss: 200 * 2 ** 20, peakRss: 420 * 2 ** 20, endRss: 380 * 2 ** 20, startHeap: 80 * 2 ** 20, peakHeap: 190 * 2 ** 20, endHeap: 150 * 2 ** 20 },
+    cpuMsPerSend: { worker: 4.1, temporal: 2.2, api: 0.1 },
+    runs: 211,
+    eventsPerRun: { max: 2017, mean: 1890, min: 11 },
+  },
+  paced: { numbers: 20, messagesPerSecondPerNumber: 1, windowSeconds: 60, sends: 1176, rate: 19.6, expectedRate: 20, deviation: -0.02, perNumberMin: 57, perNumberMax: 61 },
+  inbound: [
+    { when: 'idle', rate: 20, seconds: 60, requests: 1200, errorCount: 0, errors: {}, webhook: summary(3.1, 9.8), acked: 1200, booked: 1200, replyToBooking: summary(420, 800) },
+    {
+      when: 'during',
+      rate: 20,
+      seconds: 60,
+      requests: 1200,
+      errorCount: 0,
+      errors: {},
+      webhook: summary(4.5, 31.2),
+      acked: 1200,
+      booked: 1200,
+      replyToBooking: summary(510, 1600),
+      campaignSendingSeconds: 60,
+      campaignSendsPerSecond: 98.5,
+    },
+  ],
+};
+
+const machine = { cpus: 2, cpuModel: 'Test CPU', memoryGiB: 8, node: 'v24.0.0', postgres: 'PostgreSQL 17', temporal: 'temporal dev' };
+
+function results(overrides: Partial<BenchResults> = {}): BenchResults {
+  return normalizeResults({
+    startedAt: '2026-12-02T15:00:00.000Z',
+    finishedAt: '2026-12-02T16:30:00.000Z',
+    totalSeconds: 5400,
+    command: 'npm run bench',
+    scale: 1,
+    machine,
+    ...overrides,
+  });
+}
+
+/** The rows of the markdown table that follows `heading`, as cells. */
+function tableAfter(markdown: string, heading: string): string[][] {
+  const from = markdown.indexOf(heading);
+  expect(from, heading).toBeGreaterThanOrEqual(0);
+  const lines = markdown.slice(from).split('\n');
+  const start = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(start)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.slice(2, -2).split(/ (?<!\\)\| /));
+  }
+  return rows;
+}
+
+describe('the campaigns section of BENCHMARKS.md', () => {
+  const md = renderReport(results({ campaigns, sections: { campaigns: { startedAt: '2026-12-02T15:00:00.000Z', finishedAt: '2026-12-02T15:20:00.000Z', seconds: 1200, command: 'npm run bench', scale: 1 } } }), 'kept analysis');
+
+  it('shows throughput, exactly-once and history per run in one table', () => {
+    const rows = tableAfter(md, '### Throughput');
+    expect(rows.every((r) => r.length === 2)).toBe(true);
+    const value = (measure: string) => rows.find((r) => r[0] === measure)?.[1];
+    expect(value('**sends/s orchestrated**')).toBe('**125.0**');
+    expect(value('fake Twilio: messages / recipients / recipients texted twice or more')).toBe('100,000 / 100,000 / 0');
+    expect(value('worker RSS start / peak / end')).toBe('200 MiB / 420 MiB / 380 MiB');
+    expect(value('history events per run: max / mean / min')).toBe('2017 / 1890 / 11');
+  });
+
+  it('shows the paced rate with its deviation, and inbound idle beside during the campaign', () => {
+    const paced = tableAfter(md, '### Default pace');
+    expect(paced[0]).toHaveLength(8);
+    expect(paced[2]).toEqual(['20', '1/s', '60', '1176', '19.60', '20', '−2.0 %', '57–61']);
+    const inbound = tableAfter(md, '### Inbound while');
+    expect(inbound.every((r) => r.length === inbound[0]?.length)).toBe(true);
+    expect(inbound.map((r) => r[0]).slice(2)).toEqual(['idle', 'while the campaign sends (sending 60 of 60 s, 98.5 texts/s meanwhile)']);
+    expect(inbound[3]?.[6]).toBe('31.2');
+  });
+
+  it('states how quiet hours let the recipients through and what the fake Twilio answers in', () => {
+    expect(md).toContain("each contact's own time zone is America/Chicago (10:15 there");
+    expect(md).toContain('Texas area codes 512, 214, 713');
+    expect(md).toContain('The fake Twilio answers a send in 0 ms');
+  });
+
+  it('adds its target rows: met, goal missed, paced within 5 %, webhook p99 missed during the campaign', () => {
+    const targets = tableAfter(md, '## Targets');
+    const verdict = (start: string) => targets.find((r) => r[0]?.startsWith(start))?.slice(1);
+    expect(verdict('Campaign sends ≥ 100/s')).toEqual(['125.0/s', '**met**, goal missed']);
+    expect(verdict('Exactly one message per recipient')?.[1]).toBe('**met**');
+    expect(verdict('Every campaign run under 10,000 history events')).toEqual(['max 2017, mean 1890 over 211 runs', '**met**']);
+    expect(verdict('1 message/s per number × 20')).toEqual(['19.60/s (−2.0 %)', '**met**']);
+    expect(verdict('Webhook p99 ≤ 25 ms while a big campaign sends')).toEqual(['p99 31.2 ms (idle 9.80 ms), 0 errors', '**missed**']);
+    expect(verdict('Reply → booking while a big campaign sends')?.[1]).toBe('measured (no target)');
+  });
+
+  it('says a reduced run is reduced', () => {
+    const small = renderReport(results({ scale: 0.01, campaigns: { ...campaigns, recipients: 1000, paced: { ...campaigns.paced, windowSeconds: 10 } } }), '');
+    const targets = tableAfter(small, '## Targets');
+    expect(targets.find((r) => r[0]?.startsWith('Campaign sends'))?.[2]).toBe('**met**, goal missed at reduced size');
+    expect(targets.find((r) => r[0]?.startsWith('1 message/s'))?.[0]).toContain('(here 10 s)');
+  });
+});
+
+describe('a failed section and --merge', () => {
+  it('shows a failed section as a missed target and in the run description', () => {
+    const md = renderReport(results({ failures: [{ section: 'campaigns', error: 'campaigns: timed out | waiting\nfor the campaign', at: '2026-12-02T15:10:00.000Z' }] }), '');
+    const targets = tableAfter(md, '## Targets');
+    expect(targets.find((r) => r[0] === 'campaigns section completes')).toEqual(['campaigns section completes', 'failed: campaigns: timed out \\| waiting for the campaign', '**missed**']);
+    expect(md).toContain('- **Failed: campaigns** at 2026-12-02T15:10:00.000Z');
+    expect(md).not.toContain('## Campaigns');
+  });
+
+  it('overlays only the sections run now, keeping the earlier header, figures and failures of the others', () => {
+    // A file from before sections were timed: no `sections`, `failures` or `campaigns`.
+    const { campaigns: _none, sections: _s, failures: _f, ...legacy } = results({
+      webhook: { conversations: 1000, ours: [], baseline: [], serviceTitanLatencyMs: 300, openaiLatencyMs: 0, workers: 1, backgroundNice: 10 },
+    });
+    const previous = normalizeResults({ ...legacy, failures: [{ section: 'inbox', error: 'disk full', at: '2026-12-02T16:00:00.000Z' }, { section: 'campaigns', error: 'old failure', at: '2026-12-02T16:10:00.000Z' }] });
+    const now = results({
+      startedAt: '2026-12-02T17:00:00.000Z',
+      finishedAt: '2026-12-02T17:20:00.000Z',
+      command: 'npm run bench -- --only=campaigns --merge',
+      campaigns,
+      sections: { campaigns: { startedAt: '2026-12-02T17:00:05.000Z', finishedAt: '2026-12-02T17:19:55.000Z', seconds: 1190, command: 'npm run bench -- --only=campaigns --merge', scale: 1 } },
+    });
+    const merged = mergeResults(previous, now, ['campaigns']);
+    expect(merged.startedAt).toBe('2026-12-02T15:00:00.000Z');
+    expect(merged.command).toBe('npm run bench');
+    expect(merged.webhook?.conversations).toBe(1000);
+    expect(merged.campaigns?.recipients).toBe(100_000);
+    expect(merged.failures).toEqual([{ section: 'inbox', error: 'disk full', at: '2026-12-02T16:00:00.000Z' }]);
+    const md = renderReport(merged, '');
+    expect(md).toContain('- Date: 2026-12-02T15:00:00.000Z → 2026-12-02T16:30:00.000Z');
+    expect(md).toContain('campaigns 2026-12-02T17:00:05.000Z → 2026-12-02T17:19:55.000Z (19.8 min, merged in from `npm run bench -- --only=campaigns --merge`)');
+    expect(md).toContain('## Webhook');
+    expect(md).toContain('## Campaigns');
+  });
+
+  it('a section that fails in the merged run loses its old figures rather than passing them off as new', () => {
+    const previous = results({ campaigns });
+    const now = results({ failures: [{ section: 'campaigns', error: 'boom', at: '2026-12-02T17:05:00.000Z' }] });
+    const merged = mergeResults(previous, now, ['campaigns']);
+    expect(merged.campaigns).toBeNull();
+    expect(merged.failures?.map((f) => f.error)).toEqual(['boom']);
+  });
+});
