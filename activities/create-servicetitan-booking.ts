@@ -151,6 +151,7 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
       transcript: formatTranscript(booking.recentMessages, 5, 800),
       category,
       conversationUrl: `${env.PUBLIC_BASE_URL}/conversations/${conversationId}`,
+      campaign: booking.campaign,
     });
     const fullName = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
     const customer = await client.findCustomerByPhone(contact.phone).catch(() => null);

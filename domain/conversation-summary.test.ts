@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bookingExternalId, formatBookingSummary, formatTranscript, transcriptHeader } from './conversation-summary.ts';
+import {
+  bookingExternalId,
+  campaignQuoteMaxChars,
+  formatBookingSummary,
+  formatCampaignReplyLine,
+  formatTranscript,
+  quoteCampaignText,
+  transcriptHeader,
+  type BookingSummaryInput,
+} from './conversation-summary.ts';
 
 const msg = (direction: 'inbound' | 'outbound', body: string) => ({ direction, body });
 
@@ -73,6 +82,46 @@ describe('formatBookingSummary', () => {
       expect(s).toContain(part);
     }
   });
+
+  const base: BookingSummaryInput = {
+    tenantName: 'Comfort Air',
+    twilioNumber: '+15550100200',
+    lastInboundMessage: 'Yes please, Tuesday works',
+    transcript: `${transcriptHeader}\nCustomer: Yes please, Tuesday works`,
+    category: 'engaged',
+    conversationUrl: 'https://app.example.com/conversations/abc',
+  };
+  const tuneUp = 'Hi Ana, Comfort Air here: 20% off AC tune-ups this week. Reply STOP to opt out.';
+
+  it.each([
+    { when: 'the episode answers no campaign', campaign: undefined, line: null },
+    { when: 'campaign is null', campaign: null, line: null },
+    { when: 'it answers a campaign text', campaign: { name: 'Spring tune-up', text: tuneUp }, line: `Reply to campaign "Spring tune-up": "${tuneUp}"` },
+    { when: 'the text has newlines', campaign: { name: 'Spring\ntune-up', text: 'Hi Ana,\n\n20% off  this week.' }, line: 'Reply to campaign "Spring tune-up": "Hi Ana, 20% off this week."' },
+  ])('names the campaign and quotes its text when $when', ({ campaign, line }) => {
+    const lines = formatBookingSummary({ ...base, campaign }).split('\n');
+    const found = lines.find((l) => l.startsWith('Reply to campaign'));
+    expect(found ?? null).toBe(line);
+    // Between the number the customer texted and their last message: what they answered, then the answer.
+    if (line) expect(lines.indexOf(line)).toBe(lines.findIndex((l) => l.startsWith('Last customer message:')) - 1);
+  });
+
+  it.each([
+    { when: 'fits exactly', text: 'a'.repeat(campaignQuoteMaxChars), expected: 'a'.repeat(campaignQuoteMaxChars) },
+    { when: 'is one character too long, cut at the last word', text: `${'word '.repeat(60)}x`, expected: `${Array(59).fill('word').join(' ')}...` },
+    { when: 'has no space near the cut, cut hard', text: 'x'.repeat(1500), expected: `${'x'.repeat(campaignQuoteMaxChars - 3)}...` },
+  ])('quotes a campaign text that $when within the limit', ({ text, expected }) => {
+    const quote = quoteCampaignText(text);
+    expect(quote.length).toBeLessThanOrEqual(campaignQuoteMaxChars);
+    expect(quote).toBe(expected);
+  });
+
+  it('bounds the campaign line whatever the campaign text (1,500 characters and merge fields)', () => {
+    const line = formatCampaignReplyLine({ name: 'n'.repeat(120), text: 'Big sale! '.repeat(200) });
+    expect(line.length).toBeLessThanOrEqual('Reply to campaign "": ""'.length + 120 + campaignQuoteMaxChars);
+    expect(line).toMatch(/^Reply to campaign "n+": "Big sale! Big sale! .* Big\.\.\."$/);
+  });
+
   it('uses a stable external id per conversation', () => {
     expect(bookingExternalId('c1', 1)).toBe(bookingExternalId('c1', 1));
     expect(bookingExternalId('c1', 1)).not.toBe(bookingExternalId('c2', 1));

@@ -27,6 +27,34 @@ export function formatTranscript(messages: TranscriptMessage[], maxMessages = 5,
   return text;
 }
 
+/** The campaign text an episode answers: the campaign's name and the text as this contact got it. */
+export interface CampaignReply {
+  name: string;
+  text: string;
+}
+
+/**
+ * How much of the campaign text the summary quotes. ServiceTitan documents no maximum for `summary`, so we
+ * keep ours bounded ourselves: a campaign body may be 1,500 characters (more once merge fields are filled),
+ * and the office needs only enough of it to know which offer the customer answers — about two SMS segments.
+ */
+export const campaignQuoteMaxChars = 300;
+
+/** One line however the text was written (newlines folded), at most `maxChars`, cut at a word when one is near. */
+export function quoteCampaignText(text: string, maxChars = campaignQuoteMaxChars): string {
+  const folded = text.replace(/\s+/g, ' ').trim();
+  if (folded.length <= maxChars) return folded;
+  const cut = folded.slice(0, Math.max(0, maxChars - 3));
+  // A word boundary in the last fifth of what fits reads better than half a word; a text without one is cut hard.
+  const space = cut.lastIndexOf(' ');
+  return (space >= cut.length * 0.8 ? cut.slice(0, space) : cut).trimEnd() + '...';
+}
+
+/** `Reply to campaign "<name>": "<the text as sent>"`, the quote bounded by `campaignQuoteMaxChars`. */
+export function formatCampaignReplyLine(campaign: CampaignReply): string {
+  return `Reply to campaign "${campaign.name.replace(/\s+/g, ' ').trim()}": "${quoteCampaignText(campaign.text)}"`;
+}
+
 export interface BookingSummaryInput {
   tenantName: string;
   twilioNumber: string;
@@ -34,6 +62,8 @@ export interface BookingSummaryInput {
   transcript: string;
   category: 'engaged' | 'complaint';
   conversationUrl: string;
+  /** Set when the episode answers a campaign text: the office then knows which offer the customer replied to. */
+  campaign?: CampaignReply | null;
 }
 
 export function formatBookingSummary(s: BookingSummaryInput): string {
@@ -41,6 +71,7 @@ export function formatBookingSummary(s: BookingSummaryInput): string {
     `IntelliSend SMS for ${s.tenantName} — a customer needs a person to follow up.`,
     `Category: ${s.category === 'complaint' ? 'COMPLAINT' : 'ENGAGED'}`,
     `Texted our number: ${s.twilioNumber}`,
+    ...(s.campaign ? [formatCampaignReplyLine(s.campaign)] : []),
     `Last customer message: ${s.lastInboundMessage}`,
     '',
     s.transcript,

@@ -13,7 +13,7 @@ import type { Contact } from '../../db/models/contact.ts';
 import { campaignWorkflowId } from '../../workflows/campaign-definitions.ts';
 import { createActivityDeps, startWorker } from '../../worker.ts';
 import { startChildWorker } from '../support/child-worker.ts';
-import { createContact, createConversation, createPhoneNumber, createTenant, createUser } from '../support/factories.ts';
+import { createContact, createConversation, createPhoneNumber, createServiceTitanConfig, createTenant, createUser } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let p: Pipeline;
@@ -215,6 +215,52 @@ describe('sending', () => {
     await until(again.id, 'to finish', (c) => c.status === 'done');
     expect(textsTo(nameless.phone).at(-1)?.body).toBe(`Hi friend, ${p.tenant.name} here: 20% off AC tune-ups this week.`);
     expect(textsTo(carrierStop.phone)).toEqual([]);
+  }, 120_000);
+
+  it('a reply to a campaign books with the campaign named and its text quoted; a later episode answers no campaign', async () => {
+    // This file's tenant books nothing; here it books at the fake ServiceTitan, and stops again afterwards.
+    const { config } = await createServiceTitanConfig(p.test.db, p.box, {
+      tenantId: p.tenant.id,
+      tenantApiBaseUrl: p.fakes.serviceTitan.url,
+      authUrl: p.fakes.serviceTitan.authUrl,
+      serviceTitanTenantId: p.serviceTitan.tenantId,
+      clientId: p.serviceTitan.clientId,
+      clientSecret: p.serviceTitan.clientSecret,
+      appKey: p.serviceTitan.appKey,
+      bookingProvider: String(p.serviceTitan.bookingProvider),
+      enabled: true,
+    });
+    try {
+      const tag = `reply-${randomUUID().slice(0, 6)}`;
+      const bea = await contact(tag, { firstName: 'Bea' });
+      const created = await createCampaign(tag);
+      await act(created.id, 'start');
+      await until(created.id, 'to finish', (c) => c.status === 'done');
+      const [sent] = textsTo(bea.phone);
+      expect(sent?.body).toBe(`Hi Bea, ${p.tenant.name} here: 20% off AC tune-ups this week. Reply STOP to opt out.`);
+
+      expect((await p.sendInbound({ from: bea.phone, body: 'Yes, book me for Tuesday' })).status).toBe(200);
+      const booked = await waitFor(async () => {
+        const c = await p.conversationWith(bea.phone);
+        return c?.serviceTitanBookingId ? c : null;
+      }, { what: 'the reply to be booked' });
+      const bookingsOf = (id: string) => p.fakes.serviceTitan.bookings(p.serviceTitan.tenantId).filter((b) => String(b.body.externalId).includes(id));
+      const [booking] = bookingsOf(booked.id);
+      expect(booking?.body.externalId).toBe(`intellisend-conversation-${booked.id}-episode-${booked.episode}`);
+      const summary = String(booking?.body.summary);
+      expect(summary).toContain(`\nReply to campaign "${created.name}": "${sent?.body}"\nLast customer message: Yes, book me for Tuesday\n`);
+
+      // Resolved, then a new problem weeks later: that episode answers no campaign.
+      expect((await csr.post(`/api/conversations/${booked.id}/resolve`)).status).toBe(200);
+      expect((await p.sendInbound({ from: bea.phone, body: 'The AC is leaking water now' })).status).toBe(200);
+      const later = await waitFor(async () => bookingsOf(booked.id).find((b) => b.body.externalId !== booking?.body.externalId), {
+        what: "the next episode's booking",
+      });
+      expect(String(later.body.summary)).toContain('Last customer message: The AC is leaking water now');
+      expect(String(later.body.summary)).not.toContain('Reply to campaign');
+    } finally {
+      await config.destroy();
+    }
   }, 120_000);
 
   it('quiet hours in the recipient’s time: started 20:30 Eastern, a Pacific contact at once, a Florida one at 08:00 next day (across the DST change)', async () => {

@@ -1,6 +1,8 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Category, ConversationDetail } from '#lib/api-types.ts';
+import { nameEditorHref } from '#lib/contacts/name-editor-url.ts';
 import { ApiError, apiLoad, apiRequest } from '#lib/server/api.ts';
+import { saveContactName } from '#lib/server/contact-name.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ fetch, params, depends }) => {
@@ -68,6 +70,13 @@ export const actions: Actions = {
   },
   resolve: async ({ fetch, params }) => setStatus(fetch, params.id, 'resolve'),
   reopen: async ({ fetch, params }) => setStatus(fetch, params.id, 'reopen'),
+
+  /** A person renames the customer; once saved, back to the view (editor closed, the list as it was). */
+  name: async ({ request, fetch, url }) => {
+    const outcome = await saveContactName(fetch, await request.formData());
+    if (!outcome.saved) return fail(outcome.status, { action: 'name' as const, ...outcome.failure });
+    redirect(303, nameEditorHref(url, false));
+  },
 
   handled: async ({ fetch, params }) => {
     try {
