@@ -5,19 +5,25 @@
 export const editParam = 'edit';
 export const editNameValue = 'name';
 
-export function isEditingName(url: URL): boolean {
+/** What these read of a URL: `page.url` (whose searchParams are read-only) or a plain URL. */
+export interface PageLocation {
+  readonly pathname: string;
+  readonly searchParams: Iterable<[string, string]> & { get(name: string): string | null };
+}
+
+export function isEditingName(url: PageLocation): boolean {
   return url.searchParams.get(editParam) === editNameValue;
 }
 
 /** The URL's query without the editor and without a form action key (`?/name`): the list state only. */
-function listState(url: URL): URLSearchParams {
+function listState(url: PageLocation): URLSearchParams {
   const kept = new URLSearchParams();
   for (const [key, value] of url.searchParams) if (key !== editParam && !key.startsWith('/')) kept.append(key, value);
   return kept;
 }
 
 /** This page with the name editor open or closed, as a path and query. */
-export function nameEditorHref(url: URL, open: boolean): string {
+export function nameEditorHref(url: PageLocation, open: boolean): string {
   const params = listState(url);
   if (open) params.set(editParam, editNameValue);
   const query = params.toString();
@@ -28,7 +34,7 @@ export function nameEditorHref(url: URL, open: boolean): string {
  * The form's action: `?/name` plus the list state, so that after a save the server sends the browser back
  * to this view with the list as it was (written by hand: URLSearchParams would encode the `/`).
  */
-export function nameActionHref(url: URL): string {
+export function nameActionHref(url: PageLocation): string {
   const query = listState(url).toString();
   return `?/name${query ? `&${query}` : ''}`;
 }
