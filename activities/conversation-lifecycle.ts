@@ -8,25 +8,26 @@ export interface Lifecycle {
   episode: number;
   category: Category;
   bookingStatus: BookingStatus;
-  /** How long until the conversation has been idle for the tenant's idle time (0: it has). */
-  idleInMs: number;
+  /** When (ms since the epoch) the conversation will have been idle for the tenant's idle time. */
+  idleAt: number;
 }
 
 const idleSince = 'COALESCE(cv.last_message_at, cv.created_at) + make_interval(secs => t.conversation_idle_seconds)';
+/** `idleAt` of a conversation `cv` joined to its tenant `t`. */
+export const idleAtSql = `(EXTRACT(EPOCH FROM ${idleSince}) * 1000)::bigint`;
 
 /** Where the conversation stands, for the workflow's loop: end the run, or sleep until it goes idle. */
 export function conversationLifecycle({ db }: Pick<ActivityDeps, 'db'>) {
   return async ({ conversationId }: { conversationId: string }): Promise<Lifecycle> => {
-    const [row] = await db.sequelize.query<{ status: Lifecycle['status']; episode: number; category: Category; booking_status: BookingStatus; idle_in_ms: string }>(
-      `SELECT cv.status, cv.episode, cv.category, cv.booking_status,
-              GREATEST(0, ceil(EXTRACT(EPOCH FROM (${idleSince} - now())) * 1000))::bigint AS idle_in_ms
+    const [row] = await db.sequelize.query<{ status: Lifecycle['status']; episode: number; category: Category; booking_status: BookingStatus; idle_at: string }>(
+      `SELECT cv.status, cv.episode, cv.category, cv.booking_status, ${idleAtSql} AS idle_at
          FROM conversations cv JOIN tenants t ON t.id = cv.tenant_id
         WHERE cv.id = :conversationId`,
       { replacements: { conversationId }, type: QueryTypes.SELECT },
     );
     // A conversation that is gone has nothing left to do: the run ends.
-    if (!row) return { status: 'resolved', episode: 1, category: 'engaged', bookingStatus: 'none', idleInMs: 0 };
-    return { status: row.status, episode: row.episode, category: row.category, bookingStatus: row.booking_status, idleInMs: Number(row.idle_in_ms) };
+    if (!row) return { status: 'resolved', episode: 1, category: 'engaged', bookingStatus: 'none', idleAt: 0 };
+    return { status: row.status, episode: row.episode, category: row.category, bookingStatus: row.booking_status, idleAt: Number(row.idle_at) };
   };
 }
 

@@ -5,6 +5,7 @@ import { applyDecision, classificationOf, lockConversation } from '../db/reposit
 import { fallbackClassification, keywordClassification, type ClassificationResult } from '../domain/classification.ts';
 import { decide, eventForFiling, type BookingIntent, type ConversationEvent } from '../domain/conversation-rules.ts';
 import type { Category } from '../workflows/definitions.ts';
+import { idleAtSql } from './conversation-lifecycle.ts';
 import type { ActivityDeps } from './types.ts';
 
 export interface FileInboundInput {
@@ -14,8 +15,11 @@ export interface FileInboundInput {
   filing: ClassificationResult | null;
 }
 
-/** Null when the message is not inbound work any more (it was never filed and cannot be). */
-export type FiledInbound = { category: Category; booking: BookingIntent; episode: number } | null;
+/**
+ * Null when the message is not inbound work any more (it was never filed and cannot be). `idleAt`: when the
+ * conversation (open: the message reopened it) goes idle, so the workflow needs no lifecycle read after it.
+ */
+export type FiledInbound = { category: Category; booking: BookingIntent; episode: number; idleAt: number } | null;
 
 /**
  * Files one inbound message as the rules decide, against the conversation as it is now (locked): a person
@@ -35,8 +39,10 @@ export function fileInboundMessage({ db }: Pick<ActivityDeps, 'db'>) {
     return sequelize.transaction(async (transaction) => {
       const conversation = await lockConversation(db, { conversationId: message.conversation_id }, transaction);
       if (!conversation) throw ApplicationFailure.nonRetryable(`Conversation ${message.conversation_id} is gone`, 'MessageNotFound');
-      const [fresh] = await sequelize.query<{ filed_at: Date | null; filed_booking: BookingIntent | null; episode: number; created_at: Date }>(
-        'SELECT filed_at, filed_booking, episode, created_at FROM messages WHERE id = :messageId FOR UPDATE',
+      const [fresh] = await sequelize.query<{ filed_at: Date | null; filed_booking: BookingIntent | null; episode: number; created_at: Date; idle_at: string }>(
+        `SELECT m.filed_at, m.filed_booking, m.episode, m.created_at, ${idleAtSql} AS idle_at
+           FROM messages m JOIN conversations cv ON cv.id = m.conversation_id JOIN tenants t ON t.id = cv.tenant_id
+          WHERE m.id = :messageId FOR UPDATE OF m`,
         { replacements: { messageId }, type: QueryTypes.SELECT, transaction },
       );
       if (!fresh) return null;
@@ -44,7 +50,7 @@ export function fileInboundMessage({ db }: Pick<ActivityDeps, 'db'>) {
         // Only a booking its filing asked for that never began (still `none` in the same episode) is asked
         // for again; anything else it decided has happened already, or a later message decided since.
         const neverBegun = fresh.filed_booking === 'start' && conversation.facts.bookingStatus === 'none' && fresh.episode === conversation.episode;
-        return { category: conversation.facts.category, booking: neverBegun ? 'start' : 'keep', episode: fresh.episode };
+        return { category: conversation.facts.category, booking: neverBegun ? 'start' : 'keep', episode: fresh.episode, idleAt: Number(fresh.idle_at) };
       }
       const answeredByPerson = conversation.handledAt !== null && conversation.handledAt >= fresh.created_at;
       const result =
@@ -57,7 +63,7 @@ export function fileInboundMessage({ db }: Pick<ActivityDeps, 'db'>) {
         transaction,
       });
       await notifyConversationUpdated(sequelize, { tenantId: conversation.tenantId, id: conversation.id }, transaction);
-      return { category: decision.category, booking: decision.booking, episode: conversation.episode };
+      return { category: decision.category, booking: decision.booking, episode: conversation.episode, idleAt: Number(fresh.idle_at) };
     });
   };
 }

@@ -13,6 +13,7 @@ import { sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
+export type { Lifecycle } from './conversation-lifecycle.ts';
 export type { CampaignSendOutcome } from './send-campaign-message.ts';
 export type { DueCampaignRecipients } from './campaign-run.ts';
 

@@ -88,6 +88,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=OFF',
     '--log-level', 'error',
+    // An activity the workflow schedules goes back to the same worker in the workflow task's answer,
+    // skipping a round through matching (deploy/temporal/dynamicconfig/production.yaml does the same).
+    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
     ...searchAttributeArgs,
   ];
   if (opts.dbFile) {

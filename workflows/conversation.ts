@@ -4,13 +4,15 @@
 // Postgres, and the next message signalWithStarts a fresh run. The rules (domain/conversation-rules.ts)
 // are applied by the activities, which tell the loop what to do about the booking.
 import { CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, log, setHandler } from '@temporalio/workflow';
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import { optedOutReason, type BookingIntent } from '../domain/conversation-rules.ts';
 import { ai, bookingFirstTry, bookingRetries, sms, store } from './activity-options.ts';
+import type { Lifecycle } from '../activities/index.ts';
 import { bookingStatusKey, categoryKey, problemKey, type BookingStatus, type Category } from './definitions.ts';
 import { categoryCorrectedSignal, conversationChangedSignal, conversationStateQuery, inboundMessageSignal } from './definitions.ts';
 import { outboundMessageSignal, retryBookingSignal, type ConversationWorkflowInput, type QueuedWork } from './definitions.ts';
 import { failureMessage, isConfigError } from './failures.ts';
+import { batchedSearchAttributes } from './search-attribute-batch.ts';
 
 interface State {
   queue: QueuedWork[];
@@ -21,11 +23,15 @@ interface State {
   booking: CancellationScope | null;
   /** An episode to book once the booking under way has ended. */
   bookingWanted: number | null;
+  /** Read from Postgres in this run (by a filing or the lifecycle). */
+  episodeKnown: boolean;
+  /** Where the conversation stands, as the last work applied left it (a filing says); null: read it. */
+  standing: Pick<Lifecycle, 'status' | 'idleAt'> | null;
 }
 
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<void> {
   const { conversationId } = input;
-  const state: State = { queue: [], episode: 1, category: null, bookingStatus: 'none', booking: null, bookingWanted: null };
+  const state: State = { queue: [], episode: 1, category: null, bookingStatus: 'none', booking: null, bookingWanted: null, episodeKnown: false, standing: null };
   setHandler(inboundMessageSignal, ({ messageId }) => void state.queue.push({ kind: 'inbound', messageId }));
   setHandler(outboundMessageSignal, ({ messageId }) => void state.queue.push({ kind: 'outbound', messageId }));
   setHandler(categoryCorrectedSignal, ({ category, booking }) => void state.queue.push({ kind: 'corrected', category, booking }));
@@ -33,15 +39,16 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(conversationChangedSignal, () => void state.queue.push({ kind: 'changed' }));
   setHandler(conversationStateQuery, () => ({ ...pick(state), conversationId, queued: state.queue.length, bookingInFlight: state.booking !== null }));
 
+  const setAttribute = batchedSearchAttributes();
   const setCategory = (category: Category) => {
-    if (category !== state.category) upsertSearchAttributes([{ key: categoryKey, value: (state.category = category) }]);
+    if (category !== state.category) setAttribute({ key: categoryKey, value: (state.category = category) });
   };
   const setBookingStatus = (status: BookingStatus) => {
-    if (status !== state.bookingStatus) upsertSearchAttributes([{ key: bookingStatusKey, value: (state.bookingStatus = status) }]);
+    if (status !== state.bookingStatus) setAttribute({ key: bookingStatusKey, value: (state.bookingStatus = status) });
   };
   async function recordProblem(kind: string, error: string): Promise<void> {
     log.error('Conversation work could not be done', { conversationId, kind, error });
-    upsertSearchAttributes([{ key: problemKey, value: kind }]);
+    setAttribute({ key: problemKey, value: kind });
     await store.recordProblem({ conversationId, problem: `${kind}: ${error}` });
   }
 
@@ -94,7 +101,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     const filing = loaded.route === 'classify' ? await ai.classifyMessage({ messageId }).catch(classifierDown) : null;
     const filed = await store.fileInboundMessage({ messageId, route: loaded.route, filing });
     if (!filed) return;
-    state.episode = filed.episode;
+    Object.assign(state, { episode: filed.episode, episodeKnown: true, standing: { status: 'open', idleAt: filed.idleAt } });
     setCategory(filed.category);
     applyBooking(filed.booking, filed.episode);
   }
@@ -102,7 +109,19 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const send = (messageId: string) =>
     sms.sendOutboundMessage({ messageId }).then(() => undefined, (err: unknown) => store.recordOutboundFailure({ messageId, error: failureMessage(err) }));
 
+  /** Where the conversation stands in Postgres; a run that began without a filing shows it in its attributes. */
+  async function refresh(): Promise<Lifecycle> {
+    const life = await store.conversationLifecycle({ conversationId });
+    Object.assign(state, { episode: life.episode, episodeKnown: true });
+    if (state.category === null) setCategory(life.category);
+    if (state.bookingStatus === 'none' && life.bookingStatus !== 'pending' && life.bookingStatus !== 'retrying') setBookingStatus(life.bookingStatus);
+    return life;
+  }
+
   async function apply(work: QueuedWork): Promise<void> {
+    state.standing = null;
+    // A filing reads the episode itself; a correction or a retry in a fresh run reads it first.
+    if ((work.kind === 'corrected' || work.kind === 'retryBooking') && !state.episodeKnown) await refresh();
     if (work.kind === 'inbound') await fileInbound(work.messageId);
     else if (work.kind === 'outbound') await send(work.messageId);
     else if (work.kind === 'corrected') {
@@ -111,29 +130,29 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     } else if (work.kind === 'retryBooking') applyBooking('start', state.episode);
   }
 
-  let life = await store.conversationLifecycle({ conversationId });
-  state.episode = life.episode;
-  setCategory(life.category);
-  setBookingStatus(life.bookingStatus === 'pending' || life.bookingStatus === 'retrying' ? 'none' : life.bookingStatus);
   for (;;) {
     while (state.queue.length > 0) {
       const work = state.queue.shift()!;
       // Postgres work retries until it succeeds; what still fails is kept on the conversation, not dropped.
       await apply(work).catch((err: unknown) => recordProblem(`${work.kind}-failed`, failureMessage(err)));
     }
-    life = await store.conversationLifecycle({ conversationId });
-    state.episode = life.episode;
-    const finished = !state.booking && (life.status === 'resolved' || workflowInfo().continueAsNewSuggested);
-    if (finished) {
+    const inFlight = state.booking;
+    const woken = () => state.queue.length > 0 || state.booking !== inFlight;
+    // While a booking is under way the run cannot end and needs no idle timer: its outcome wakes the loop.
+    if (inFlight) {
+      await condition(woken);
+      continue;
+    }
+    const life = state.standing ?? (await refresh());
+    state.standing = null;
+    if (life.status === 'resolved' || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       if (state.queue.length > 0) continue;
       if (life.status === 'resolved') return;
       await continueAsNew<typeof conversationWorkflow>(input);
     }
-    const inFlight = state.booking;
-    const woken = () => state.queue.length > 0 || state.booking !== inFlight;
-    if (life.status === 'resolved') await condition(woken);
-    else if (!(await condition(woken, Math.max(life.idleInMs, 1)))) await store.resolveIfIdle({ conversationId });
+    // resolveIfIdle checks again in Postgres: a reply since, or a clock apart, only means another round.
+    if (!(await condition(woken, Math.max(life.idleAt - Date.now(), 1)))) await store.resolveIfIdle({ conversationId });
   }
 }
 

@@ -29,7 +29,8 @@ async function filed(customer: string) {
     const c = await p.conversationWith(customer);
     if (!c) return null;
     const unfiled = await p.test.db.models.Message.count({ where: { conversationId: c.id, direction: 'inbound', filedAt: null } });
-    return unfiled === 0 ? c : null;
+    // Read again: a filing that committed between the two reads is not in `c`.
+    return unfiled === 0 ? p.conversationWith(customer) : null;
   }, { what: `the messages of ${customer} to be filed` });
 }
 
