@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { QueryTypes } from 'sequelize';
 import { notifyConversationUpdated } from '../db/conversation-events.ts';
+import { endOpenSession, enterSession } from '../db/repositories/assistant-sessions.ts';
 import { applyDecision, classificationOf, lockConversation } from '../db/repositories/conversation-decisions.ts';
 import { fallbackClassification, keywordClassification, type ClassificationResult } from '../domain/classification.ts';
-import { decide, eventForFiling, type BookingIntent, type ConversationEvent } from '../domain/conversation-rules.ts';
+import { decide, eventForFiling, type AssistantAsk, type BookingIntent, type ConversationEvent } from '../domain/conversation-rules.ts';
 import type { Category } from '../workflows/definitions.ts';
 import type { ActivityDeps } from './types.ts';
 
@@ -14,8 +15,12 @@ export interface FileInboundInput {
   filing: ClassificationResult | null;
 }
 
-/** Null when the message is not inbound work any more (it was never filed and cannot be). */
-export type FiledInbound = { category: Category; booking: BookingIntent; episode: number } | null;
+/**
+ * Null when the message is not inbound work any more (it was never filed and cannot be). `assistant`:
+ * what the number's assistant is to do about it (the workflow runs its turn); absent in histories
+ * recorded before the assistant, which the workflow reads as null.
+ */
+export type FiledInbound = { category: Category; booking: BookingIntent; episode: number; assistant?: AssistantAsk } | null;
 
 /**
  * Files one inbound message as the rules decide, against the conversation as it is now (locked): a person
@@ -35,8 +40,15 @@ export function fileInboundMessage({ db }: Pick<ActivityDeps, 'db'>) {
     return sequelize.transaction(async (transaction) => {
       const conversation = await lockConversation(db, { conversationId: message.conversation_id }, transaction);
       if (!conversation) throw ApplicationFailure.nonRetryable(`Conversation ${message.conversation_id} is gone`, 'MessageNotFound');
-      const [fresh] = await sequelize.query<{ filed_at: Date | null; filed_booking: BookingIntent | null; episode: number; created_at: Date }>(
-        'SELECT filed_at, filed_booking, episode, created_at FROM messages WHERE id = :messageId FOR UPDATE',
+      const [fresh] = await sequelize.query<{
+        filed_at: Date | null;
+        filed_booking: BookingIntent | null;
+        filed_assistant: AssistantAsk;
+        assistant_turn_id: string | null;
+        episode: number;
+        created_at: Date;
+      }>(
+        'SELECT filed_at, filed_booking, filed_assistant, assistant_turn_id, episode, created_at FROM messages WHERE id = :messageId FOR UPDATE',
         { replacements: { messageId }, type: QueryTypes.SELECT, transaction },
       );
       if (!fresh) return null;
@@ -44,20 +56,26 @@ export function fileInboundMessage({ db }: Pick<ActivityDeps, 'db'>) {
         // Only a booking its filing asked for that never began (still `none` in the same episode) is asked
         // for again; anything else it decided has happened already, or a later message decided since.
         const neverBegun = fresh.filed_booking === 'start' && conversation.facts.bookingStatus === 'none' && fresh.episode === conversation.episode;
-        return { category: conversation.facts.category, booking: neverBegun ? 'start' : 'keep', episode: fresh.episode };
+        // Likewise the assistant: asked again only while no turn has answered the message.
+        const assistant = fresh.assistant_turn_id === null ? fresh.filed_assistant : null;
+        return { category: conversation.facts.category, booking: neverBegun ? 'start' : 'keep', episode: fresh.episode, assistant };
       }
       const answeredByPerson = conversation.handledAt !== null && conversation.handledAt >= fresh.created_at;
       const result =
         route === 'classify' ? (filing ?? fallbackClassification) : keywordClassification(route === 'optOut' ? 'opt_out' : 'opt_in', message.body)!;
       const event: ConversationEvent = route === 'classify' ? eventForFiling(result, answeredByPerson) : { kind: route };
-      const decision = decide(conversation.facts, event);
+      // The assistant's session this message belongs to (new after a quiet spell); an opt-out ends it.
+      const assistantMode =
+        route === 'classify' ? await enterSession(db, { id: conversation.id, tenantId: conversation.tenantId, contactOptedOut: conversation.facts.contactOptedOut }, messageId, transaction) : null;
+      const decision = decide({ ...conversation.facts, assistantMode }, event);
+      if (decision.contactOptedOut && !conversation.facts.contactOptedOut) await endOpenSession(db, conversation.id, 'opted_out', transaction);
       await applyDecision(db, conversation, { decision, classification: classificationOf(result) }, transaction);
-      await sequelize.query('UPDATE messages SET filed_at = now(), filed_booking = :booking WHERE id = :messageId', {
-        replacements: { messageId, booking: decision.booking },
+      await sequelize.query('UPDATE messages SET filed_at = now(), filed_booking = :booking, filed_assistant = :assistant WHERE id = :messageId', {
+        replacements: { messageId, booking: decision.booking, assistant: decision.assistant },
         transaction,
       });
       await notifyConversationUpdated(sequelize, { tenantId: conversation.tenantId, id: conversation.id }, transaction);
-      return { category: decision.category, booking: decision.booking, episode: conversation.episode };
+      return { category: decision.category, booking: decision.booking, episode: conversation.episode, assistant: decision.assistant };
     });
   };
 }

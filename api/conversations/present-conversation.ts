@@ -87,6 +87,8 @@ export interface MessageRow {
   author: MessageAuthor;
   episode: number;
   created_at: Date;
+  /** The assistant's turn behind one of its replies (its trace); absent where not selected. */
+  assistant_turn_id?: string | null;
 }
 
 export interface MessageView {
@@ -102,6 +104,8 @@ export interface MessageView {
   resendOf: string | null;
   author: MessageAuthor;
   episode: number;
+  /** Extension, on the assistant's messages only: its trace can be read (…/messages/:id/trace). */
+  hasTrace?: boolean;
 }
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
@@ -160,5 +164,6 @@ export function presentMessage(row: MessageRow): MessageView {
     resendOf: row.resend_of,
     author: row.author,
     episode: row.episode,
+    ...(row.author === 'assistant' ? { hasTrace: Boolean(row.assistant_turn_id) } : {}),
   };
 }
