@@ -2,8 +2,7 @@
 // `assistant`, `draft`), why it said what it said (…/messages/:messageId/trace), and a person taking the
 // session over or handing it back (…/assistant/take-over, …/assistant/hand-back). Postgres changes
 // first; the workflow is then told (best effort: a turn under way finds the change when it records).
-import type { TraceEntry } from '../../assistant/assistant-turn.ts';
-import type { AssistantDraft, ConversationAssistant } from '../../contract/conversation-assistant.ts';
+import type { AssistantDraft, ConversationAssistant, MessageTraceAnswer } from '../../contract/conversation-assistant.ts';
 import type { Database } from '../../db/connection.ts';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
 import { answeringMode, assistantOfConversation, handBackSession, pendingDraft, standingNow, takeOverSession, traceOfMessage } from '../../db/repositories/assistant-sessions.ts';
@@ -31,10 +30,10 @@ export function conversationDraft(db: Database, tenantId: string, conversationId
 }
 
 /** The trace of one of the assistant's replies in the tenant's conversation; 404 for anything else. */
-export async function messageTrace(db: Database, tenantId: string, conversationId: string, messageId: string): Promise<{ trace: TraceEntry[] }> {
-  const trace = await traceOfMessage(db, tenantId, conversationId, messageId);
-  if (!trace) throw new NotFoundError('No assistant reply with a trace in this conversation.');
-  return { trace };
+export async function messageTrace(db: Database, tenantId: string, conversationId: string, messageId: string): Promise<MessageTraceAnswer> {
+  const turn = await traceOfMessage(db, tenantId, conversationId, messageId);
+  if (!turn) throw new NotFoundError('No assistant reply with a trace in this conversation.');
+  return { trace: turn.trace, outcome: turn.outcome, handoff: turn.handoffReason ? { reason: turn.handoffReason } : null };
 }
 
 export interface AssistantSessionDeps extends ConversationTemporal {

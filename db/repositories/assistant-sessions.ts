@@ -356,11 +356,18 @@ export async function pendingDraft(db: Database, tenantId: string, conversationI
 }
 
 /** The trace behind one of the assistant's messages in the tenant's conversation; null when it has none. */
-export async function traceOfMessage(db: Database, tenantId: string, conversationId: string, messageId: string): Promise<TraceEntry[] | null> {
-  const [row] = await db.sequelize.query<{ trace: TraceEntry[] }>(
-    `SELECT t.trace FROM messages m JOIN assistant_turns t ON t.id = m.assistant_turn_id
+/** The turn behind one of the assistant's messages: its trace, how it ended, and why it handed over. */
+export interface MessageTraceRow {
+  trace: TraceEntry[];
+  outcome: TurnRecordOutcome;
+  handoffReason: string | null;
+}
+
+export async function traceOfMessage(db: Database, tenantId: string, conversationId: string, messageId: string): Promise<MessageTraceRow | null> {
+  const [row] = await db.sequelize.query<{ trace: TraceEntry[]; outcome: TurnRecordOutcome; handoff_reason: string | null }>(
+    `SELECT t.trace, t.outcome, t.handoff_reason FROM messages m JOIN assistant_turns t ON t.id = m.assistant_turn_id
       WHERE m.id = :messageId AND m.conversation_id = :conversationId AND m.tenant_id = :tenantId AND m.direction = 'outbound'`,
     { replacements: { tenantId, conversationId, messageId }, type: QueryTypes.SELECT },
   );
-  return row?.trace ?? null;
+  return row ? { trace: row.trace, outcome: row.outcome, handoffReason: row.handoff_reason } : null;
 }

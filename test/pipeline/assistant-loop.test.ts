@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient } from '../../api/conversations/api-test-client.ts';
 import type { ConversationWithMessages } from '../../api/conversations/get-conversation.ts';
+import type { MessageTraceAnswer } from '../../contract/conversation-assistant.ts';
 import type { AssistantFields } from '../../db/repositories/assistants.ts';
 import { insertAssistant, setAssistantNumbers } from '../../db/repositories/assistants.ts';
 import { disclosure } from '../../assistant/guardrails/first-sms.ts';
@@ -153,9 +154,10 @@ describe('the assistant answers, looks things up and books', () => {
     const replies = detail.messages.filter((m) => m.author === 'assistant');
     expect(replies).toHaveLength(3);
     expect(replies.every((m) => m.hasTrace === true)).toBe(true);
-    const trace = await csr.get<{ trace: Array<{ kind: string; name: string }> }>(`/api/conversations/${c.id}/messages/${replies[2]!.id}/trace`);
+    const trace = await csr.get<MessageTraceAnswer>(`/api/conversations/${c.id}/messages/${replies[2]!.id}/trace`);
     expect(trace.status).toBe(200);
     expect(trace.body.trace.map((t) => `${t.kind}:${t.name}`)).toEqual(expect.arrayContaining(['tool:book_appointment', 'model:gpt-5-mini']));
+    expect(trace.body).toMatchObject({ outcome: 'replied', handoff: null });
     const inbound = detail.messages.find((m) => m.direction === 'inbound')!;
     expect((await csr.get(`/api/conversations/${c.id}/messages/${inbound.id}/trace`)).status).toBe(404);
 
@@ -221,6 +223,10 @@ describe('handoff, draft, bursts, STOP and takeover', () => {
     expect(texts.at(-1)).toBe(handoffMessage);
     const detail = await detailOf(customer);
     expect(detail.assistant).toMatchObject({ state: 'handedOff', reason: expect.stringMatching(reason) });
+    // The handoff message's trace says why, even when no step of the turn names it.
+    const handoffReply = detail.messages.filter((m) => m.author === 'assistant').at(-1)!;
+    const trace = await csr.get<MessageTraceAnswer>(`/api/conversations/${detail.conversation.id}/messages/${handoffReply.id}/trace`);
+    expect(trace.body).toMatchObject({ outcome: 'handoff', handoff: { reason: expect.stringMatching(reason) } });
     // Silent for the rest of the session.
     const before = textsTo(customer).length;
     await text(customer, 'Hello? Anyone there?');
