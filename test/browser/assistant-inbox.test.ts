@@ -139,6 +139,18 @@ describe('the assistant in the inbox', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('shows a handoff with its reason, in the strip and in the handoff message\'s trace', async () => {
+    expect((await stack.sendInbound({ from: customer, body: 'Can I talk to a real person please?' })).status).toBe(200);
+    await expect.poll(() => textsTo(customer).length, { timeout: 45_000 }).toBe(3);
+    await expect.poll(() => strip().textContent(), { timeout: 30_000 }).toMatch(/Handed over: .*person/);
+    expect(await strip().getByRole('button', { name: 'Hand back' }).isVisible()).toBe(true);
+    await expect.poll(() => assistantMessages().count()).toBe(3);
+    await assistantMessages().last().getByRole('link', { name: 'Why did it say this?' }).click();
+    await page.waitForURL((url) => url.searchParams.has('trace'));
+    await expect.poll(() => assistantMessages().last().locator('.trace .handoff').textContent()).toMatch(/Handed over: .*person/);
+    await screenshot(page, 'assistant-inbox-handoff-1280');
+  });
+
   it('draft mode: the suggestion fills the reply box (on opening, and live as the next one comes); nothing is sent until a person sends it', async () => {
     await stack.test.db.sequelize.transaction((transaction) => updateAssistant(stack.test.db, stack.tenant.id, assistantId, { mode: 'draft' }, transaction));
     expect((await stack.sendInbound({ from: drafting, body: 'Hi, can I book a maintenance visit?' })).status).toBe(200);
