@@ -21,6 +21,7 @@ import {
 import { applyDecision, lockConversation } from '../db/repositories/conversation-decisions.ts';
 import { loadServiceTitanConfig } from '../db/tenant-secrets.ts';
 import type { SessionEndReason } from '../domain/assistant-session.ts';
+import { isBusinessHours } from '../domain/business-hours.ts';
 import { bookingExternalId } from '../domain/conversation-summary.ts';
 import { decide, type AssistantMode, type BookingIntent, type ConversationEvent } from '../domain/conversation-rules.ts';
 import { serviceTitanConnectionOf } from './assistant-tools.ts';
@@ -39,9 +40,15 @@ export interface AssistantTurnPlan {
   sessionId: string;
   mode: AssistantMode;
   input: TurnInput;
-  /** Decided before any model call (a complaint, the reply cap): hand over with this reason. */
+  /**
+   * Decided before any model call (a complaint, the reply cap, after hours with `message` or `silent`):
+   * hand over with this reason; `input.handoffMessage` is what is sent (empty: nothing, after hours `silent`).
+   */
   handoff: string | null;
 }
+
+/** The handoff reason after hours (the inbox strip shows "Handed over: outside business hours"). */
+export const afterHoursReason = 'outside business hours';
 
 /**
  * Everything the turn needs, from Postgres; null when the assistant is to stay silent: no assistant (or
@@ -49,7 +56,8 @@ export interface AssistantTurnPlan {
  * The tool context (the customer's own number above all) comes from the conversation, never from what
  * anyone wrote: the tools can only ever act for the texting customer.
  */
-export function prepareAssistantTurn({ db, box }: Pick<ActivityDeps, 'db' | 'box'>) {
+export function prepareAssistantTurn({ db, box, clock }: Pick<ActivityDeps, 'db' | 'box' | 'clock'>) {
+  const now = clock ?? (() => new Date());
   return async ({ conversationId, messageIds, complaint }: PrepareTurnInput): Promise<AssistantTurnPlan | null> => {
     const conversation = await turnConversation(db, conversationId);
     if (!conversation || conversation.optedOut) return null;
@@ -62,11 +70,12 @@ export function prepareAssistantTurn({ db, box }: Pick<ActivityDeps, 'db' | 'box
     const st = await loadServiceTitanConfig(db, box, conversation.tenantId);
     const connected = serviceTitanConnectionOf(st) !== null;
     const { business, customerFirstName } = conversation;
+    const at = now();
     const input: TurnInput = {
       system: systemPrompt({
         business,
         smsPrompt: assistant.smsPrompt,
-        localNow: DateTime.now().setZone(assistant.timeZone).toFormat("ccc LLL d, h:mm a '('z')'"),
+        localNow: DateTime.fromJSDate(at).setZone(assistant.timeZone).toFormat("ccc LLL d, h:mm a '('z')'"),
         customerFirstName,
       }),
       history: session.messages,
@@ -87,6 +96,14 @@ export function prepareAssistantTurn({ db, box }: Pick<ActivityDeps, 'db' | 'box
       handoffMessage: assistant.handoffMessage,
       closingLine: `Thanks for texting ${business}. Goodbye!`,
     };
+    // After hours (auto mode; in draft mode a person sends every reply anyway): `message` sends the
+    // after-hours message and `silent` nothing, and either hands the session to a person (needsAttention
+    // and the booking as without an assistant; the rest of the session is the person's, so the message
+    // goes once a session). `answer` runs the turn as in business hours. README, Decisions.
+    if (mode === 'auto' && assistant.afterHours !== 'answer' && !isBusinessHours(assistant.businessHours, assistant.timeZone, at)) {
+      const handoffMessage = assistant.afterHours === 'message' ? assistant.afterHoursMessage : '';
+      return { tenantId: conversation.tenantId, sessionId: session.id, mode, input: { ...input, handoffMessage }, handoff: afterHoursReason };
+    }
     const handoff = complaint ? 'the customer complained' : session.replies >= assistant.replyCap ? `reply cap (${assistant.replyCap}) reached` : null;
     return { tenantId: conversation.tenantId, sessionId: session.id, mode, input, handoff };
   };

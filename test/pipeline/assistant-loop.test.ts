@@ -412,3 +412,64 @@ describe('handoff, draft, bursts, STOP and takeover', () => {
     expect(textsTo(customer).join(' ')).not.toContain('Robin');
   });
 });
+
+describe('business hours: after hours, each choice', () => {
+  /** Closed every day: any moment of the test is after hours in the assistant's zone. */
+  const closed = { mon: null, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null };
+  const afterHoursMessage = "We're closed now. We open at 8 AM and a team member will text you back then.";
+  const after = { answer: '', message: '', silent: '' };
+
+  beforeAll(async () => {
+    const db = p.test.db;
+    for (const choice of ['answer', 'message', 'silent'] as const) {
+      after[choice] = (await createPhoneNumber(db, { tenantId: p.tenant.id })).phone;
+      await addAssistant(after[choice], { businessHours: closed, afterHours: choice, afterHoursMessage: choice === 'message' ? afterHoursMessage : '' });
+    }
+  });
+
+  it('answer: the turn runs as in business hours (first SMS, the answer, no person asked for)', { timeout: 90_000 }, async () => {
+    const customer = uniquePhone();
+    await text(customer, 'Hi, I would like to book a maintenance visit for my AC', after.answer);
+    const texts = await received(customer, 2);
+    expect(texts[0]).toContain(disclosure);
+    await settled(customer, after.answer);
+    const c = await conversationOf(customer, after.answer);
+    expect(c.needsAttention).toBe(false);
+    expect((await detailOf(customer, after.answer)).assistant).toMatchObject({ state: 'answering' });
+  });
+
+  it('message: the after-hours message once a session, the message filed for a person (flag raised, booked)', { timeout: 90_000 }, async () => {
+    const customer = uniquePhone();
+    const before = p.fakes.openai.requests.filter((r) => Array.isArray((r.body as { tools?: unknown }).tools)).length;
+    await text(customer, 'Hi, I would like to book a maintenance visit for my AC', after.message);
+    expect(await received(customer, 1)).toEqual([afterHoursMessage]);
+    await waitFor(async () => (await conversationOf(customer, after.message)).needsAttention, { what: 'needsAttention' });
+    await waitFor(async () => (await conversationOf(customer, after.message)).bookingStatus === 'created', { what: 'the booking, as without the assistant' });
+    const detail = await detailOf(customer, after.message);
+    expect(detail.assistant).toMatchObject({ state: 'handedOff', reason: 'outside business hours' });
+    const reply = detail.messages.filter((m) => m.author === 'assistant');
+    expect(reply).toHaveLength(1);
+    const trace = await csr.get<MessageTraceAnswer>(`/api/conversations/${detail.conversation.id}/messages/${reply[0]!.id}/trace`);
+    expect(trace.body).toMatchObject({ outcome: 'handoff', handoff: { reason: 'outside business hours' } });
+    // Once a session, not once a message; and the model was never asked.
+    await text(customer, 'Also the furnace makes a noise', after.message);
+    await settled(customer, after.message);
+    expect(textsTo(customer)).toEqual([afterHoursMessage]);
+    expect(bookingsOf(detail.conversation.id)).toHaveLength(1);
+    expect(p.fakes.openai.requests.filter((r) => Array.isArray((r.body as { tools?: unknown }).tools))).toHaveLength(before);
+  });
+
+  it('silent: nothing sent, the message filed for a person as without an assistant (flag raised, booked)', { timeout: 90_000 }, async () => {
+    const customer = uniquePhone();
+    await text(customer, 'Hi, I would like to book a maintenance visit for my AC', after.silent);
+    await waitFor(async () => (await conversationOf(customer, after.silent)).needsAttention, { what: 'needsAttention' });
+    await waitFor(async () => (await conversationOf(customer, after.silent)).bookingStatus === 'created', { what: 'the booking, as without the assistant' });
+    await text(customer, 'Hello?', after.silent);
+    await settled(customer, after.silent);
+    expect(textsTo(customer)).toEqual([]);
+    const detail = await detailOf(customer, after.silent);
+    expect(detail.messages.filter((m) => m.author === 'assistant')).toHaveLength(0);
+    expect(detail.assistant).toMatchObject({ state: 'handedOff', reason: 'outside business hours' });
+    expect(bookingsOf(detail.conversation.id)).toHaveLength(1);
+  });
+});
