@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.ts';
+import { createOpenAIModelCaller } from './assistant/openai-model.ts';
 import { createClassifier } from './clients/openai/classifier.ts';
 import { installServiceTitanEgress, serviceTitanEgressFor } from './clients/servicetitan/egress.ts';
 import { ServiceTitanTokenCache } from './clients/servicetitan/token-cache.ts';
@@ -36,6 +37,10 @@ export function createActivityDeps(env: Env, logger: Logger): ActivityDeps {
           // rather than in a timed-out activity that would ask it again.
           totalTimeoutMs: 40_000,
         })
+      : null,
+    // No SDK retries: each model call is an activity, and Temporal's retries are the ones ops see.
+    assistantModel: env.OPENAI_API_KEY
+      ? createOpenAIModelCaller({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.OPENAI_MODEL, maxRetries: 0, timeoutMs: 20_000 })
       : null,
     twilio: createTwilioSender({ apiBaseUrl: env.TWILIO_API_BASE_URL }),
     serviceTitanTokens: new ServiceTitanTokenCache(),

@@ -42,9 +42,9 @@ describe('runAssistantTool', () => {
       bookingKey: 'k',
       dryRun: false,
     };
-    const mine = await run({ tenantId: 't', call: { id: 'call_1', name: 'lookup_customer', arguments: '{"phone":null}' }, context });
+    const mine = await run({ tenantId: 't', conversationId: 'c', call: { id: 'call_1', name: 'lookup_customer', arguments: '{"phone":null}' }, context });
     expect(mine).toMatchObject({ kind: 'handoff', reason: expect.stringContaining('not enabled') });
-    const other = await run({ tenantId: 't', call: { id: 'call_2', name: 'lookup_customer', arguments: '{"phone":"+1 512 555 0199"}' }, context });
+    const other = await run({ tenantId: 't', conversationId: 'c', call: { id: 'call_2', name: 'lookup_customer', arguments: '{"phone":"+1 512 555 0199"}' }, context });
     expect(other).toMatchObject({ kind: 'data', data: { refused: true } });
   });
 });

@@ -1,4 +1,4 @@
-// Activity factory (not yet registered in createActivities): one model call of an assistant turn,
+// Activity: one model call of an assistant turn,
 // for the conversation workflow's reply loop — the workflow holds the turn's messages and calls this
 // once per step, so each model call is its own activity (name, timeout, retries) in the Temporal UI.
 // A failure is thrown as a retryable ApplicationFailure; after its retries the workflow hands over.

@@ -10,6 +10,7 @@ import { bookingExternalId, formatBookingSummary, formatTranscript } from '../do
 import { optedOutReason } from '../domain/conversation-rules.ts';
 import { formatPhoneForDisplay, nationalNumber } from '../domain/phone.ts';
 import { fillContactName } from '../db/repositories/contact-names.ts';
+import { bookingRequestFor } from '../db/repositories/assistant-sessions.ts';
 import { loadBookingContext } from './load-booking-context.ts';
 import type { ActivityDeps, BookingOutcome } from './types.ts';
 
@@ -144,7 +145,9 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
     if (!booking) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
     const { contact } = booking;
     const category = booking.category === 'complaint' ? 'complaint' : 'engaged';
-    const summary = formatBookingSummary({
+    // A window the customer chose with the assistant (request mode) is the booking's `start`.
+    const request = await bookingRequestFor(db, conversationId, episode);
+    const summary = (request ? `Booked by text with the assistant: ${request.label} (${request.summary})\n` : '') + formatBookingSummary({
       tenantName: booking.tenantName,
       twilioNumber: booking.ourNumber,
       lastInboundMessage: booking.lastInboundMessage,
@@ -165,6 +168,7 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
         { type: 'MobilePhone', value: nationalNumber(contact.phone), memo: 'Texted via IntelliSend' },
         ...(contact.email ? [{ type: 'Email' as const, value: contact.email }] : []),
       ],
+      ...(request ? { start: request.start } : {}),
       ...(category === 'complaint' ? { priority: bookingPriority(config.complaintPriority) } : {}),
       ...(config.businessUnitId ? { businessUnitId: config.businessUnitId } : {}),
       ...(config.jobTypeId ? { jobTypeId: config.jobTypeId } : {}),

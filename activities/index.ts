@@ -1,4 +1,8 @@
 // The activity factory: every side effect of the conversation workflow, bound to its dependencies.
+import { callAssistantModel } from './assistant-model-call.ts';
+import { runAssistantTool } from './assistant-tool-call.ts';
+import { assistantToolExecutorFor } from './assistant-tools.ts';
+import { prepareAssistantTurn, recordAssistantTurn } from './assistant-turns.ts';
 import { addCampaignRecipientPage, beginCampaign, dueCampaignRecipients, finishCampaign, markCampaignSending } from './campaign-run.ts';
 import { classifyMessage } from './classify-message.ts';
 import { conversationLifecycle, resolveIfIdle } from './conversation-lifecycle.ts';
@@ -16,6 +20,7 @@ export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types
 export type { Lifecycle } from './conversation-lifecycle.ts';
 export type { CampaignSendOutcome } from './send-campaign-message.ts';
 export type { DueCampaignRecipients } from './campaign-run.ts';
+export type { AssistantTurnPlan, RecordedTurnResult } from './assistant-turns.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -30,6 +35,10 @@ export function createActivities(deps: ActivityDeps) {
     recordProblem: recordProblem(deps),
     conversationLifecycle: conversationLifecycle(deps),
     resolveIfIdle: resolveIfIdle(deps),
+    prepareAssistantTurn: prepareAssistantTurn(deps),
+    callAssistantModel: callAssistantModel({ assistantModel: deps.assistantModel ?? null }),
+    runAssistantTool: runAssistantTool({ toolExecutorFor: assistantToolExecutorFor(deps) }),
+    recordAssistantTurn: recordAssistantTurn(deps),
     importContacts: importContacts(deps),
     markContactImportFailed: markContactImportFailed(deps),
     beginCampaign: beginCampaign(deps),

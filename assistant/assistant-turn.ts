@@ -119,6 +119,16 @@ export async function runAssistantTurn(deps: TurnDeps, input: TurnInput): Promis
   return handOver(`no answer within ${maxSteps} steps`);
 }
 
+/**
+ * A turn that hands over before any model call (a message filed as a complaint, the session's reply
+ * cap): the handoff message and nothing else, with the reason in the trace.
+ */
+export function handoffTurn(input: Pick<TurnInput, 'history' | 'customerText' | 'handoffMessage'>, reason: string): TurnResult {
+  const replies = splitReply(toPlainText(input.handoffMessage));
+  const messages: TurnMessage[] = [...input.history, { role: 'user', content: input.customerText }, ...replies.map((content) => ({ role: 'assistant' as const, content }))];
+  return { outcome: 'handoff', replies, handoff: { reason }, trace: [{ kind: 'guardrail', name: 'handoff', ms: 0, detail: reason }], messages };
+}
+
 function errorName(error: unknown): string {
   if (error instanceof Error) return `${error.name}${'status' in error && typeof error.status === 'number' ? ` ${error.status}` : ''}`;
   return 'error';

@@ -9,6 +9,10 @@
 //   - A category a person set is kept until a person changes it; the customer's own opt-out always wins.
 //   - After an opt-out nothing more is booked: a pending or retrying booking stops.
 //   - A booking's outcome never changes `needsAttention` or the category.
+//   - An assistant answering in auto mode takes an engaged message instead of a person: it raises no
+//     `needsAttention` and books nothing yet; it hands over (flag raised, booked as without it) when the
+//     customer asks for a person, complains, or it cannot help, and a booking request it takes books the
+//     episode. In draft mode a person sends every reply, so the message is filed as without an assistant.
 import type { BookingStatus, Category } from '../workflows/definitions.ts';
 import type { ClassificationResult } from './classification.ts';
 import { matchKeyword } from './sms-keywords.ts';
@@ -21,7 +25,20 @@ export interface ConversationFacts {
   contactOptedOut: boolean;
   /** The current episode's booking. */
   bookingStatus: BookingStatus;
+  /**
+   * The number's assistant, when it answers this conversation's session now (enabled, mode auto or
+   * draft, the session neither handed over nor taken over by a person). Absent: none.
+   */
+  assistantMode?: AssistantMode | null;
 }
+
+export type AssistantMode = 'auto' | 'draft';
+
+/**
+ * What a filed inbound message asks of the assistant: `reply` (auto mode), `draft` (a reply for a person
+ * to send), `handoff` (a complaint: straight to a person, the handoff message in auto mode); null: nothing.
+ */
+export type AssistantAsk = 'reply' | 'draft' | 'handoff' | null;
 
 export type ConversationEvent =
   /** An inbound message the classifier (or the fallback) filed. `answeredByPerson`: a person replied or marked it handled after it arrived. */
@@ -31,8 +48,12 @@ export type ConversationEvent =
   /** An opted-out customer texted START / UNSTOP / YES. */
   | { kind: 'optIn' }
   | { kind: 'personReplied' }
-  /** HELP replies today, the assistant soon. */
+  /** HELP replies and the assistant's replies. */
   | { kind: 'automatedReply' }
+  /** The assistant handed the session over to a person (asked for, complaint, tool failure, model down, cap). */
+  | { kind: 'assistantHandedOff' }
+  /** The assistant took a booking request (request mode): the episode's booking carries the chosen window. */
+  | { kind: 'assistantBookingRequested' }
   | { kind: 'personCorrected'; category: Category }
   | { kind: 'personMarked'; needsAttention: boolean }
   | { kind: 'bookingOutcome'; status: BookingStatus };
@@ -48,6 +69,8 @@ export interface Decision {
   booking: BookingIntent;
   /** Whether the classification fields (confidence, reason, source) take the event's filing. */
   fileClassification: boolean;
+  /** What the assistant is to do about this event (inbound filings only; null otherwise). */
+  assistant: AssistantAsk;
 }
 
 /** Why a pending or retrying booking stopped: shown in the booking panel. */
@@ -80,9 +103,17 @@ function needsPerson(category: Category): boolean {
   return category === 'engaged' || category === 'complaint';
 }
 
-function bookingIntent(next: Omit<Decision, 'booking' | 'fileClassification'>, bookingStatus: BookingStatus): BookingIntent {
+function bookingIntent(next: Omit<Decision, 'booking' | 'fileClassification' | 'assistant'>, bookingStatus: BookingStatus): BookingIntent {
   if (next.contactOptedOut || next.category === 'opt_out') return 'stop';
   return needsPerson(next.category) && !inFlightOrDone.has(bookingStatus) ? 'start' : 'keep';
+}
+
+/** What the assistant does with an inbound message filed as `category` (see AssistantAsk). */
+function assistantAsk(facts: ConversationFacts, category: Category): AssistantAsk {
+  const mode = facts.assistantMode ?? null;
+  if (mode === null || facts.contactOptedOut || category === 'opt_out') return null;
+  if (category === 'complaint') return 'handoff';
+  return mode === 'auto' ? 'reply' : 'draft';
 }
 
 export function decide(facts: ConversationFacts, event: ConversationEvent): Decision {
@@ -92,29 +123,40 @@ export function decide(facts: ConversationFacts, event: ConversationEvent): Deci
     needsAttention: facts.needsAttention,
     contactOptedOut: facts.contactOptedOut,
   };
+  const fromRules = (decision: Omit<Decision, 'assistant'>): Decision => ({ ...decision, assistant: null });
   switch (event.kind) {
     case 'inboundFiled': {
       const category = facts.categorySetByPerson ? facts.category : event.filing.category;
+      const assistant = assistantAsk(facts, category);
+      // The assistant answers it: no person is asked for, nothing is booked until it books or hands over.
+      if (assistant === 'reply') return { ...same, category, booking: 'keep', fileClassification: !facts.categorySetByPerson, assistant };
       const next = {
         ...same,
         category,
         needsAttention: facts.needsAttention || (needsPerson(category) && !event.answeredByPerson),
       };
-      return { ...next, booking: bookingIntent(next, facts.bookingStatus), fileClassification: !facts.categorySetByPerson };
+      return { ...next, booking: bookingIntent(next, facts.bookingStatus), fileClassification: !facts.categorySetByPerson, assistant };
     }
+    case 'assistantHandedOff': {
+      // As if the assistant had never taken the message: a person is asked for, and it is booked.
+      const next = { ...same, needsAttention: !same.contactOptedOut && needsPerson(same.category) ? true : same.needsAttention };
+      return fromRules({ ...next, booking: bookingIntent(next, facts.bookingStatus), fileClassification: false });
+    }
+    case 'assistantBookingRequested':
+      return fromRules({ ...same, booking: bookingIntent(same, facts.bookingStatus), fileClassification: false });
     case 'optOut':
       // The customer's own word overrides a person's category; it asks nothing of a person either way.
-      return { ...same, category: 'opt_out', categorySetByPerson: false, contactOptedOut: true, booking: 'stop', fileClassification: true };
+      return fromRules({ ...same, category: 'opt_out', categorySetByPerson: false, contactOptedOut: true, booking: 'stop', fileClassification: true });
     case 'optIn': {
       const next = { ...same, contactOptedOut: false, category: facts.categorySetByPerson ? facts.category : 'engaged' };
       // Opting back in asks nothing of a person and books nothing by itself.
-      return { ...next, booking: 'keep', fileClassification: !facts.categorySetByPerson };
+      return fromRules({ ...next, booking: 'keep', fileClassification: !facts.categorySetByPerson });
     }
     case 'personReplied':
-      return { ...same, needsAttention: false, booking: 'keep', fileClassification: false };
+      return fromRules({ ...same, needsAttention: false, booking: 'keep', fileClassification: false });
     case 'automatedReply':
     case 'bookingOutcome':
-      return { ...same, booking: 'keep', fileClassification: false };
+      return fromRules({ ...same, booking: 'keep', fileClassification: false });
     case 'personCorrected': {
       const next = {
         ...same,
@@ -125,9 +167,9 @@ export function decide(facts: ConversationFacts, event: ConversationEvent): Deci
         contactOptedOut: facts.contactOptedOut || event.category === 'opt_out',
         needsAttention: event.category === 'opt_out' ? false : facts.needsAttention,
       };
-      return { ...next, booking: bookingIntent(next, facts.bookingStatus), fileClassification: true };
+      return fromRules({ ...next, booking: bookingIntent(next, facts.bookingStatus), fileClassification: true });
     }
     case 'personMarked':
-      return { ...same, needsAttention: event.needsAttention, booking: 'keep', fileClassification: false };
+      return fromRules({ ...same, needsAttention: event.needsAttention, booking: 'keep', fileClassification: false });
   }
 }

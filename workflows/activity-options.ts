@@ -1,7 +1,7 @@
 // How the conversation workflow runs each activity. Local activities only for Postgres writes (they finish
 // in well under a few seconds, retries included); OpenAI, ServiceTitan and Twilio are ordinary activities
 // under their own names, so ops see every try, its retries and its last failure in the Temporal UI.
-import type { RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
@@ -37,3 +37,24 @@ export const sms = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: ['TwilioRejectedError'] },
 });
+
+/**
+ * The assistant's model calls: a customer is waiting, so a few quick tries (the SDK itself does not
+ * retry), then the turn hands over. A request error (4xx) or no key is not retried.
+ */
+export const assistantModelOptions: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['AssistantModelConfigError'] },
+};
+export const assistantModel = proxyActivities<Activities>(assistantModelOptions);
+
+/**
+ * The assistant's tool calls on ServiceTitan. The executor turns a failing call into a handoff itself,
+ * so these retries cover a worker that died or stalled mid-call; a booking is safe to run again (the job
+ * is looked up by its external data before any create).
+ */
+export const assistantToolOptions: ActivityOptions = {
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+};
+export const assistantTool = proxyActivities<Activities>(assistantToolOptions);

@@ -2,13 +2,14 @@
 // then waits: for more work, or until the conversation has been idle for the tenant's idle time. A run
 // completes when the conversation is resolved and nothing is in flight; everything it needs lives in
 // Postgres, and the next message signalWithStarts a fresh run. The rules (domain/conversation-rules.ts)
-// are applied by the activities, which tell the loop what to do about the booking.
+// are applied by the activities, which tell the loop what to do about the booking and the assistant (assistant-reply.ts).
 import { CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, log, setHandler } from '@temporalio/workflow';
 import { workflowInfo } from '@temporalio/workflow';
-import { optedOutReason, type BookingIntent } from '../domain/conversation-rules.ts';
-import { ai, bookingFirstTry, bookingRetries, sms, store } from './activity-options.ts';
 import type { Lifecycle } from '../activities/index.ts';
-import { bookingStatusKey, categoryKey, problemKey, type BookingStatus, type Category } from './definitions.ts';
+import { optedOutReason, type AssistantAsk, type BookingIntent } from '../domain/conversation-rules.ts';
+import { ai, bookingFirstTry, bookingRetries, sms, store } from './activity-options.ts';
+import { answerInbound, type ConversationHooks } from './assistant-reply.ts';
+import { assistantSessionSignal, bookingStatusKey, categoryKey, problemKey, type BookingStatus, type Category } from './definitions.ts';
 import { categoryCorrectedSignal, conversationChangedSignal, conversationStateQuery, inboundMessageSignal } from './definitions.ts';
 import { outboundMessageSignal, retryBookingSignal, type ConversationWorkflowInput, type QueuedWork } from './definitions.ts';
 import { failureMessage, isConfigError } from './failures.ts';
@@ -37,6 +38,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setHandler(categoryCorrectedSignal, ({ category, booking }) => void state.queue.push({ kind: 'corrected', category, booking }));
   setHandler(retryBookingSignal, () => void state.queue.push({ kind: 'retryBooking' }));
   setHandler(conversationChangedSignal, () => void state.queue.push({ kind: 'changed' }));
+  setHandler(assistantSessionSignal, () => void state.queue.push({ kind: 'changed' }));
   setHandler(conversationStateQuery, () => ({ ...pick(state), conversationId, queued: state.queue.length, bookingInFlight: state.booking !== null }));
 
   const setAttribute = batchedSearchAttributes();
@@ -90,24 +92,27 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     if (wanted !== null && !(wanted === episode && state.bookingStatus === 'created')) void book(wanted);
   }
 
-  async function fileInbound(messageId: string): Promise<void> {
+  /** Files one inbound message; what it asks of the assistant (assistant-reply.ts runs the turn). */
+  async function fileInbound(messageId: string): Promise<AssistantAsk> {
     const loaded = await store.loadInbound({ messageId });
-    if (!loaded) return;
+    if (!loaded) return null;
     if (loaded.route === 'help') {
       const reply = await store.recordHelpReply({ messageId });
       if (reply) await send(reply.messageId);
-      return;
+      return null;
     }
     const filing = loaded.route === 'classify' ? await ai.classifyMessage({ messageId }).catch(classifierDown) : null;
     const filed = await store.fileInboundMessage({ messageId, route: loaded.route, filing });
-    if (!filed) return;
+    if (!filed) return null;
     Object.assign(state, { episode: filed.episode, episodeKnown: true, standing: { status: 'open', idleAt: filed.idleAt } });
     setCategory(filed.category);
     applyBooking(filed.booking, filed.episode);
+    return filed.assistant;
   }
 
   const send = (messageId: string) =>
     sms.sendOutboundMessage({ messageId }).then(() => undefined, (err: unknown) => store.recordOutboundFailure({ messageId, error: failureMessage(err) }));
+  const hooks: ConversationHooks = { conversationId, queue: state.queue, fileInbound, recordProblem, send, applyBooking: (intent) => applyBooking(intent, state.episode) };
 
   /** Where the conversation stands in Postgres; a run that began without a filing shows it in its attributes. */
   async function refresh(): Promise<Lifecycle> {
@@ -122,7 +127,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     state.standing = null;
     // A filing reads the episode itself; a correction or a retry in a fresh run reads it first.
     if ((work.kind === 'corrected' || work.kind === 'retryBooking') && !state.episodeKnown) await refresh();
-    if (work.kind === 'inbound') await fileInbound(work.messageId);
+    if (work.kind === 'inbound') await answerInbound(hooks, work.messageId);
     else if (work.kind === 'outbound') await send(work.messageId);
     else if (work.kind === 'corrected') {
       setCategory(work.category);

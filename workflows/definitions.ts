@@ -23,6 +23,11 @@ export const outboundMessageSignal = defineSignal<[OutboundRequest]>('outboundMe
 export const categoryCorrectedSignal = defineSignal<[{ category: Category; booking: BookingIntent }]>('categoryCorrected');
 /** A person resolved or reopened the conversation (already in Postgres): the workflow looks again. */
 export const conversationChangedSignal = defineSignal<[{ change: 'resolved' | 'reopened' }]>('conversationChanged');
+/**
+ * A person took the assistant's session over, or handed it back ("Take over" / "Hand back" in the
+ * inbox; already in Postgres). A turn under way finds it when it records its reply (silenced).
+ */
+export const assistantSessionSignal = defineSignal<[{ change: 'takenOver' | 'handedBack' }]>('assistantSession');
 /** Sent when an admin fixes the ServiceTitan configuration or asks to retry failed bookings. */
 export const retryBookingSignal = defineSignal<[{ reason: string }]>('retryBooking');
 

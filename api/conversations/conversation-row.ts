@@ -14,11 +14,11 @@ SELECT cv.id, cv.category, cv.needs_attention, cv.last_message_at, cv.created_at
        cv.status, cv.episode, cv.last_error, cv.past_episodes,
        ct.id AS contact_id, ct.first_name AS contact_first_name, ct.last_name AS contact_last_name,
        ct.phone AS contact_phone, ct.opted_out AS contact_opted_out,
-       lm.direction AS last_direction, lm.body AS last_body, lm.created_at AS last_created_at
+       lm.direction AS last_direction, lm.author AS last_author, lm.body AS last_body, lm.created_at AS last_created_at
   FROM ${fromSql}
   JOIN contacts ct ON ct.id = cv.contact_id
   LEFT JOIN LATERAL (
-    SELECT m.direction, m.body, m.created_at FROM messages m
+    SELECT m.direction, m.author, m.body, m.created_at FROM messages m
      WHERE m.conversation_id = cv.id
      ORDER BY m.created_at DESC, m.id DESC
      LIMIT 1

@@ -36,6 +36,7 @@ export interface ConversationRow {
   contact_phone: string;
   contact_opted_out: boolean;
   last_direction: MessageDirection | null;
+  last_author: MessageAuthor | null;
   last_body: string | null;
   last_created_at: Date | null;
 }
@@ -48,7 +49,8 @@ export interface ConversationView {
   createdAt: string;
   contact: { id: string; firstName: string | null; lastName: string | null; phone: string; optedOut: boolean };
   /** Null only for a conversation without any message yet. */
-  lastMessage: { direction: MessageDirection; body: string; createdAt: string } | null;
+  /** `author` is an extension: the list tells the assistant's last word from a person's. */
+  lastMessage: { direction: MessageDirection; author: MessageAuthor; body: string; createdAt: string } | null;
   /** The contract's values plus `retrying` (Temporal is retrying the booking activity). */
   bookingStatus: BookingStatus;
   serviceTitanBookingId: string | null;
@@ -87,6 +89,8 @@ export interface MessageRow {
   author: MessageAuthor;
   episode: number;
   created_at: Date;
+  /** The assistant's turn behind one of its replies (its trace); absent where not selected. */
+  assistant_turn_id?: string | null;
 }
 
 export interface MessageView {
@@ -102,6 +106,8 @@ export interface MessageView {
   resendOf: string | null;
   author: MessageAuthor;
   episode: number;
+  /** Extension, on the assistant's messages only: its trace can be read (…/messages/:id/trace). */
+  hasTrace?: boolean;
 }
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
@@ -122,8 +128,8 @@ export function presentConversation(row: ConversationRow): ConversationView {
       optedOut: row.contact_opted_out,
     },
     lastMessage:
-      row.last_direction && row.last_created_at
-        ? { direction: row.last_direction, body: row.last_body ?? '', createdAt: iso(row.last_created_at) }
+      row.last_direction && row.last_author && row.last_created_at
+        ? { direction: row.last_direction, author: row.last_author, body: row.last_body ?? '', createdAt: iso(row.last_created_at) }
         : null,
     bookingStatus: row.booking_status,
     serviceTitanBookingId: row.service_titan_booking_id,
@@ -160,5 +166,6 @@ export function presentMessage(row: MessageRow): MessageView {
     resendOf: row.resend_of,
     author: row.author,
     episode: row.episode,
+    ...(row.author === 'assistant' ? { hasTrace: Boolean(row.assistant_turn_id) } : {}),
   };
 }

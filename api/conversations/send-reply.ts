@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/connection.ts';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
+import { takeOverSession } from '../../db/repositories/assistant-sessions.ts';
 import { lockConversation } from '../../db/repositories/conversation-decisions.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { outboundMessageSignal, type OutboundRequest } from '../../workflows/definitions.ts';
@@ -77,6 +78,8 @@ export async function queuePersonsMessage(
       { tenantId, conversationId, direction: 'outbound', body, status: 'queued', authorUserId: user.id, resendOf },
       { transaction },
     );
+    // A person replying while the assistant answers (auto mode) takes the session over: it stays silent.
+    await takeOverSession(db, { id: conversation.id, tenantId }, { onlyAuto: true }, transaction);
     // A person's reply: the rules clear needsAttention (decide → personReplied) and mark it handled now.
     const { needsAttention } = decide(conversation.facts, { kind: 'personReplied' });
     await sequelize.query(

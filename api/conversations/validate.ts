@@ -55,3 +55,6 @@ export const replySchema = z
 export function isUuid(value: string): boolean {
   return uuidPattern.test(value);
 }
+
+/** Take over / hand back: no fields; an empty JSON object (or no body) only. */
+export const assistantSessionChangeSchema = z.object({}, { error: 'must be an empty JSON object (or no body)' }).strict().optional();

@@ -140,7 +140,7 @@ describe('GET /api/conversations', () => {
       lastMessageAt: expect.stringMatching(/Z$/),
       createdAt: expect.stringMatching(/Z$/),
       contact: { id: expect.any(String), firstName: 'Maria', lastName: 'Garcia', phone: '+15555550142', optedOut: false },
-      lastMessage: { direction: 'inbound', body: 'Thanks!', createdAt: expect.any(String) },
+      lastMessage: { direction: 'inbound', author: 'customer', body: 'Thanks!', createdAt: expect.any(String) },
       bookingStatus: 'none',
       serviceTitanBookingId: null,
       serviceTitanBookingCreatedAt: null,

@@ -5,13 +5,14 @@ import type { Database } from '../../db/connection.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { authOf } from '../auth/request-auth.ts';
 import { NotFoundError } from '../errors.ts';
+import { changeAssistantSession, messageTrace } from '../conversations/conversation-assistant.ts';
 import { correctConversation } from '../conversations/correct-conversation.ts';
 import { findConversations } from '../conversations/find-conversations.ts';
 import { conversationNotFound, getConversation } from '../conversations/get-conversation.ts';
 import { resendMessage } from '../conversations/resend-message.ts';
 import { setConversationStatus } from '../conversations/resolve-conversation.ts';
 import { sendReply } from '../conversations/send-reply.ts';
-import { correctionSchema, isUuid, listQuerySchema, parseOrThrow, replySchema } from '../conversations/validate.ts';
+import { assistantSessionChangeSchema, correctionSchema, isUuid, listQuerySchema, parseOrThrow, replySchema } from '../conversations/validate.ts';
 
 export interface ConversationRoutesDeps {
   db: Database;
@@ -72,6 +73,21 @@ export function conversationRoutes(deps: ConversationRoutesDeps): Router {
     const correction = parseOrThrow(correctionSchema, req.body);
     res.json({ conversation: await correctConversation(db, user, id, correction, deps) });
   });
+
+  router.get('/api/conversations/:id/messages/:messageId/trace', async (req, res) => {
+    const { tenantId } = authOf(req);
+    res.json(await messageTrace(db, tenantId, conversationId(req.params.id), messageIdOf(req.params.messageId)));
+  });
+
+  // A person takes the assistant's session over, or hands it back (contract/conversation-assistant.ts).
+  for (const [path, change] of [['take-over', 'takenOver'], ['hand-back', 'handedBack']] as const) {
+    router.post(`/api/conversations/:id/assistant/${path}`, body, async (req, res) => {
+      const { tenantId } = authOf(req);
+      const id = conversationId(req.params.id);
+      parseOrThrow(assistantSessionChangeSchema, req.body);
+      res.json({ conversation: await changeAssistantSession(deps, tenantId, id, change) });
+    });
+  }
 
   router.post('/api/conversations/:id/resolve', async (req, res) => {
     const { tenantId } = authOf(req);

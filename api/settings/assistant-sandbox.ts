@@ -9,7 +9,7 @@ import { runAssistantTurn, type TraceEntry } from '../../assistant/assistant-tur
 import type { ModelCaller, TurnMessage } from '../../assistant/model-caller.ts';
 import { createOpenAIModelCaller } from '../../assistant/openai-model.ts';
 import { systemPrompt } from '../../assistant/system-prompt.ts';
-import { createToolExecutor } from '../../assistant/tools/tool-executor.ts';
+import { createToolExecutor, defaultApplicationGuid } from '../../assistant/tools/tool-executor.ts';
 import { offeredTools } from '../../assistant/tools/tool-schemas.ts';
 import type { EgressGuard } from '../../clients/egress/index.ts';
 import { serviceTitanClientFor, type ServiceTitanTokenCache } from '../../clients/servicetitan/index.ts';
@@ -24,8 +24,7 @@ import { isUuid } from '../conversations/validate.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { assistantNotFound } from './assistants.ts';
 
-/** The application GUID our ServiceTitan external data is filed under (env SERVICETITAN_APPLICATION_GUID later). */
-export const defaultApplicationGuid = '3b1c9a52-6f0e-4d7b-9a41-1e2f6c8d5b70';
+export { defaultApplicationGuid } from '../../assistant/tools/tool-executor.ts';
 const sandboxTtlMinutes = 60;
 
 export const sandboxRequestSchema = z

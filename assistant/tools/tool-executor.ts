@@ -70,6 +70,9 @@ export interface ToolExecutorDeps {
 
 export const externalDataKey = 'intellisend-booking';
 
+/** The application GUID our ServiceTitan external data is filed under (env SERVICETITAN_APPLICATION_GUID later). */
+export const defaultApplicationGuid = '3b1c9a52-6f0e-4d7b-9a41-1e2f6c8d5b70';
+
 const switchOf: Record<Exclude<ToolName, 'hand_off'>, keyof ToolSwitches> = {
   lookup_customer: 'customerLookup',
   job_status: 'jobStatus',

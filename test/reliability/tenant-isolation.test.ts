@@ -86,6 +86,10 @@ const matrix: Record<string, MatrixEntry> = {
   'POST /api/temporal/codec/decode': { access: 'admin', body: { payloads: [] }, ownSucceeds: true },
   'POST /api/conversations/:id/resolve': { access: 'tenant', ownSucceeds: true },
   'POST /api/conversations/:id/reopen': { access: 'tenant', ownSucceeds: true },
+  // A's conversation here has no assistant (409) and its message no trace (404): own ids cannot succeed.
+  'GET /api/conversations/:id/messages/:messageId/trace': { access: 'tenant', ownSucceeds: false },
+  'POST /api/conversations/:id/assistant/take-over': { access: 'tenant', ownSucceeds: false },
+  'POST /api/conversations/:id/assistant/hand-back': { access: 'tenant', ownSucceeds: false },
   // Contacts and campaigns take the tenant from the session only; `:id` here is a conversation id, never a
   // contact, import or campaign of A's, so "own ids" cannot succeed for them.
   'GET /api/contacts': { access: 'tenant', ownSucceeds: true },

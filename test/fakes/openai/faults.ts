@@ -13,6 +13,8 @@ export interface FakeOpenAIFault {
   status?: 500 | 502 | 503;
   /** `retry-after` seconds for `rateLimited` (default 1). */
   retryAfterSeconds?: number;
+  /** `toolCalling`: only the assistant's (tool-calling) requests misbehave; the classifier keeps answering. */
+  only?: 'toolCalling';
 }
 
 export interface FakeOpenAIFaults {
@@ -20,7 +22,7 @@ export interface FakeOpenAIFaults {
   clear(): void;
   readonly current: FakeOpenAIFault;
   /** The fault for this call, counting it against `times`. */
-  take(): FakeOpenAIFault;
+  take(call?: { toolCalling: boolean }): FakeOpenAIFault;
 }
 
 export function createFaults(): FakeOpenAIFaults {
@@ -38,8 +40,9 @@ export function createFaults(): FakeOpenAIFaults {
     get current() {
       return fault;
     },
-    take() {
+    take(call) {
       if (fault.mode === 'none' || remaining <= 0) return { mode: 'none' };
+      if (fault.only === 'toolCalling' && !call?.toolCalling) return { mode: 'none' };
       remaining -= 1;
       return fault;
     },

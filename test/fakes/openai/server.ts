@@ -101,7 +101,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (!endpoint) {
       return send(res, 404, openAIError(`Invalid URL (${req.method} ${path})`, 'invalid_request_error'));
     }
-    const fault = faults.take();
+    const fault = faults.take({ toolCalling: isObject(body) && isToolCallingRequest(body) });
     if (answerWithFault(fault, res)) return;
 
     const key = bearer(req);

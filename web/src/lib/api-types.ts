@@ -1,7 +1,10 @@
 // The JSON shapes of the Inbox API (see contract.md, "Session and roles" and "Inbox API").
+import type { AssistantDraft, ConversationAssistant } from '../../../contract/conversation-assistant.ts';
 import type { SearchMatch } from '../../../contract/conversations.ts';
 
 export type { SearchMatch, SearchMatchField, TextRange } from '../../../contract/conversations.ts';
+export type { AssistantDraft, AssistantSessionState, AssistantTurnOutcome, ConversationAssistant, MessageTraceAnswer } from '../../../contract/conversation-assistant.ts';
+export type { SandboxTraceEntry as AssistantTraceEntry } from '../../../contract/assistants.ts';
 
 export type Role = 'admin' | 'csr';
 
@@ -43,7 +46,8 @@ export interface Conversation {
   lastMessageAt: string | null;
   createdAt: string;
   contact: Contact;
-  lastMessage: { direction: Direction; body: string; createdAt: string } | null;
+  /** `author` is an extension: the list tells the assistant's last word from a person's. */
+  lastMessage: { direction: Direction; author?: MessageAuthor; body: string; createdAt: string } | null;
   bookingStatus: BookingStatus;
   serviceTitanBookingId: string | null;
   serviceTitanBookingCreatedAt: string | null;
@@ -96,6 +100,8 @@ export interface Message {
   resendOf?: string | null;
   author: MessageAuthor;
   episode: number;
+  /** Extension, on the assistant's messages: why it said it can be read (…/messages/:id/trace). */
+  hasTrace?: boolean;
 }
 
 export interface ConversationDetail {
@@ -106,6 +112,10 @@ export interface ConversationDetail {
     lastError?: string | null;
   };
   messages: Message[];
+  /** Extension: who is speaking in the session; null when no assistant answers the number. */
+  assistant?: ConversationAssistant | null;
+  /** Draft mode: the assistant's suggestion waiting for a person to send it. */
+  draft?: AssistantDraft | null;
 }
 
 export const statusFilters: readonly { id: StatusFilter; label: string }[] = [

@@ -1,13 +1,21 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Category, ConversationDetail } from '#lib/api-types.ts';
+import { openTraceId } from '#lib/assistant/trace-url.ts';
 import { nameEditorHref } from '#lib/contacts/name-editor-url.ts';
 import { ApiError, apiLoad, apiRequest } from '#lib/server/api.ts';
 import { saveContactName } from '#lib/server/contact-name.ts';
+import { changeAssistantSession, loadMessageTrace, type SessionChange } from '#lib/server/conversation-assistant.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ fetch, params, depends }) => {
+export const load: PageServerLoad = async ({ fetch, params, depends, url }) => {
   depends('app:conversation');
-  return { detail: await apiLoad<ConversationDetail>(fetch, `/api/conversations/${encodeURIComponent(params.id)}`) };
+  // The trace of the assistant reply named by `?trace=` is loaded with the view (state in the URL).
+  const traceOf = openTraceId(url);
+  const [detail, trace] = await Promise.all([
+    apiLoad<ConversationDetail>(fetch, `/api/conversations/${encodeURIComponent(params.id)}`),
+    traceOf ? loadMessageTrace(fetch, params.id, traceOf) : null,
+  ]);
+  return { detail, trace };
 };
 
 const categories: readonly Category[] = ['engaged', 'opt_out', 'complaint'];
@@ -29,6 +37,12 @@ async function setStatus(fetch: typeof globalThis.fetch, id: string, change: 're
     const failed = refusal(err, change === 'resolve' ? 'Could not resolve it.' : 'Could not reopen it.');
     return fail(failed.status, { action: 'status' as const, error: failed.message });
   }
+}
+
+async function changeSession(fetch: typeof globalThis.fetch, id: string, change: SessionChange) {
+  const outcome = await changeAssistantSession(fetch, id, change);
+  if (!outcome.changed) return fail(outcome.status, { action: 'assistant' as const, error: outcome.message });
+  return { action: 'assistant' as const, saved: true };
 }
 
 export const actions: Actions = {
@@ -70,6 +84,9 @@ export const actions: Actions = {
   },
   resolve: async ({ fetch, params }) => setStatus(fetch, params.id, 'resolve'),
   reopen: async ({ fetch, params }) => setStatus(fetch, params.id, 'reopen'),
+  /** A person takes the assistant's session over (it stays silent), or hands it back. */
+  takeOver: async ({ fetch, params }) => changeSession(fetch, params.id, 'takeOver'),
+  handBack: async ({ fetch, params }) => changeSession(fetch, params.id, 'handBack'),
 
   /** A person renames the customer; once saved, back to the view (editor closed, the list as it was). */
   name: async ({ request, fetch, url }) => {
