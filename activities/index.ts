@@ -1,5 +1,5 @@
 // The activity factory: every side effect of the conversation workflow, bound to its dependencies.
-import { addCampaignRecipientPage, beginCampaign, dueCampaignRecipients, finishCampaign, markCampaignSending } from './campaign-run.ts';
+import { addCampaignRecipientPage, beginCampaign, campaignSendPlan, dueCampaignRecipients, finishCampaign, markCampaignSending } from './campaign-run.ts';
 import { classifyMessage } from './classify-message.ts';
 import { conversationLifecycle, resolveIfIdle } from './conversation-lifecycle.ts';
 import { createServiceTitanBooking } from './create-servicetitan-booking.ts';
@@ -14,7 +14,7 @@ import type { ActivityDeps } from './types.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
 export type { CampaignSendOutcome } from './send-campaign-message.ts';
-export type { DueCampaignRecipients } from './campaign-run.ts';
+export type { CampaignSendPlan } from './campaign-run.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -34,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     beginCampaign: beginCampaign(deps),
     markCampaignSending: markCampaignSending(deps),
     addCampaignRecipientPage: addCampaignRecipientPage(deps),
+    campaignSendPlan: campaignSendPlan(deps),
     dueCampaignRecipients: dueCampaignRecipients(deps),
     sendCampaignMessage: sendCampaignMessage(deps),
     finishCampaign: finishCampaign(deps),
