@@ -1,16 +1,32 @@
-// The campaign workflow's bookkeeping activities: the audience frozen page by page, the next recipients
-// whose time has come, and the campaign's status at its start and end. All idempotent (Temporal retries them).
-import { addRecipientPage, campaignById, dueRecipients, freezeAudienceCount, moveCampaign, nextWaitingTime } from '../db/repositories/campaigns.ts';
+// The campaign workflow's bookkeeping activities: the audience frozen page by page, which from-numbers have
+// recipients due and who they are, and the campaign's status at its start and end. All idempotent
+// (Temporal retries them).
+import { addRecipientPage, campaignById, dueRecipientsOf, freezeAudienceCount, moveCampaign, nextWaitingTime, numbersWithDueRecipients } from '../db/repositories/campaigns.ts';
 import type { ActivityDeps } from './types.ts';
 
-export interface DueCampaignRecipients {
-  contactIds: string[];
+/** Sends of one campaign in flight at most without a pace, over all its numbers. */
+const campaignInFlight = 50;
+/**
+ * With a pace, enough sends per number that each turn finds one ready when a send takes up to this long
+ * (as it does on a busy machine); those not at their turn wait in a workflow timer, holding nothing.
+ */
+const sendRoundSeconds = 4;
+/** Sends of one number in flight at most, whatever its pace. */
+const laneInFlightMax = 25;
+
+export interface CampaignSendPlan {
+  /** One lane per from-number with recipients due now: sends in flight, and its turns (0: no pace). */
+  lanes: { phoneNumberId: string; inFlight: number; intervalMs: number }[];
   /** Nobody is left queued: the campaign is done. */
   done: boolean;
   /** When nobody is due yet: how long until the first waiting recipient's window opens. */
   nextWaitMs: number | null;
-  /** Sends to keep in flight: five per from-number (each waits for its number's pace), at most 50. */
-  inFlight: number;
+}
+
+/** Sends in flight per number: without a pace the campaign's share spread over its numbers; with one, enough for its turns. */
+export function laneInFlight(messagesPerSecond: number, numbers: number): number {
+  if (messagesPerSecond > 0) return Math.min(laneInFlightMax, Math.max(1, Math.ceil(messagesPerSecond * sendRoundSeconds)));
+  return Math.max(1, Math.floor(campaignInFlight / Math.max(1, numbers)));
 }
 
 export function addCampaignRecipientPage({ db }: ActivityDeps) {
@@ -23,17 +39,25 @@ export function addCampaignRecipientPage({ db }: ActivityDeps) {
   };
 }
 
-export function dueCampaignRecipients(deps: ActivityDeps) {
+export function campaignSendPlan(deps: ActivityDeps) {
   const { db } = deps;
-  return async ({ campaignId, limit }: { campaignId: string; limit: number }): Promise<DueCampaignRecipients> => {
+  return async ({ campaignId }: { campaignId: string }): Promise<CampaignSendPlan> => {
     const now = deps.clock?.() ?? new Date();
     const campaign = await campaignById(db, campaignId);
-    const inFlight = Math.min(50, 5 * Math.max(1, campaign?.from_number_ids.length ?? 1));
-    const contactIds = await dueRecipients(db, campaignId, now, limit);
-    if (contactIds.length > 0) return { contactIds, done: false, nextWaitMs: null, inFlight };
+    if (!campaign) return { lanes: [], done: true, nextWaitMs: null };
+    const inFlight = laneInFlight(campaign.messages_per_second, campaign.from_number_ids.length);
+    const intervalMs = campaign.messages_per_second > 0 ? 1000 / campaign.messages_per_second : 0;
+    const numbers = await numbersWithDueRecipients(db, campaign, now);
+    if (numbers.length > 0) return { lanes: numbers.map((phoneNumberId) => ({ phoneNumberId, inFlight, intervalMs })), done: false, nextWaitMs: null };
     const next = await nextWaitingTime(db, campaignId);
-    return { contactIds, done: next === null, nextWaitMs: next === null ? null : Math.max(1_000, next.getTime() - now.getTime()), inFlight };
+    return { lanes: [], done: next === null, nextWaitMs: next === null ? null : Math.max(1_000, next.getTime() - now.getTime()) };
   };
+}
+
+export function dueCampaignRecipients(deps: ActivityDeps) {
+  const { db } = deps;
+  return async (input: { campaignId: string; phoneNumberId: string; afterContactId: string | null; limit: number }): Promise<string[]> =>
+    dueRecipientsOf(db, { ...input, now: deps.clock?.() ?? new Date() });
 }
 
 /** How long the campaign waits before its first send (its `sendAt`), and it becomes `sending`. */

@@ -3,7 +3,7 @@ import { callAssistantModel } from './assistant-model-call.ts';
 import { runAssistantTool } from './assistant-tool-call.ts';
 import { assistantToolExecutorFor } from './assistant-tools.ts';
 import { prepareAssistantTurn, recordAssistantTurn } from './assistant-turns.ts';
-import { addCampaignRecipientPage, beginCampaign, dueCampaignRecipients, finishCampaign, markCampaignSending } from './campaign-run.ts';
+import { addCampaignRecipientPage, beginCampaign, campaignSendPlan, dueCampaignRecipients, finishCampaign, markCampaignSending } from './campaign-run.ts';
 import { classifyMessage } from './classify-message.ts';
 import { conversationLifecycle, resolveIfIdle } from './conversation-lifecycle.ts';
 import { createServiceTitanBooking } from './create-servicetitan-booking.ts';
@@ -19,7 +19,7 @@ import type { ActivityDeps } from './types.ts';
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
 export type { Lifecycle } from './conversation-lifecycle.ts';
 export type { CampaignSendOutcome } from './send-campaign-message.ts';
-export type { DueCampaignRecipients } from './campaign-run.ts';
+export type { CampaignSendPlan } from './campaign-run.ts';
 export type { AssistantTurnPlan, RecordedTurnResult } from './assistant-turns.ts';
 
 export function createActivities(deps: ActivityDeps) {
@@ -44,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     beginCampaign: beginCampaign(deps),
     markCampaignSending: markCampaignSending(deps),
     addCampaignRecipientPage: addCampaignRecipientPage(deps),
+    campaignSendPlan: campaignSendPlan(deps),
     dueCampaignRecipients: dueCampaignRecipients(deps),
     sendCampaignMessage: sendCampaignMessage(deps),
     finishCampaign: finishCampaign(deps),

@@ -13,7 +13,7 @@ import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio/index.ts'
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { createConversation, createPhoneNumber, createTenant } from '../test/support/factories.ts';
 import { recordOutboundFailure } from './record-failures.ts';
-import { sendOutboundMessage } from './send-outbound-message.ts';
+import { sendClaimLeaseMs, sendInFlightError, sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 
 let test: TestDatabase;
@@ -52,6 +52,13 @@ const created = (body: string) => fake.messages.filter((m) => m.body === body).l
 async function queued(body: string): Promise<Message> {
   const tenantId = (await test.db.models.Conversation.findByPk(conversationId, { rejectOnEmpty: true })).tenantId;
   return test.db.models.Message.create({ tenantId, conversationId, direction: 'outbound', body, status: 'queued' });
+}
+
+/** The message as a try left it when it claimed it `ms` ago. */
+async function claimedAgo(message: Message, ms: number): Promise<void> {
+  await test.db.sequelize.query(`UPDATE messages SET status = 'sending', updated_at = now() - make_interval(secs => $2 / 1000.0) WHERE id = $1`, {
+    bind: [message.id, ms],
+  });
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
@@ -115,13 +122,28 @@ describe('sendOutboundMessage', () => {
     expect(message.errorCode).toContain('1600');
   });
 
-  it('a try that finds the message still `sending` (the one before died mid-send) marks it unknown and sends nothing', async () => {
+  it("a try that finds the message still `sending` past its claim's lease (the one before died mid-send) marks it unknown and sends nothing", async () => {
     const message = await queued('worker died');
-    await message.update({ status: 'sending' });
+    await claimedAgo(message, sendClaimLeaseMs + 1_000);
     const before = fake.requestCount;
     expect(await send(message.id)).toEqual({ sid: null, status: 'unknown' });
     expect(fake.requestCount).toBe(before);
     expect((await message.reload()).status).toBe('unknown');
+  });
+
+  it('a try that finds a younger claim (the one before may still be on its way to Twilio) waits for it: retryable, nothing marked or sent', async () => {
+    const message = await queued('still in flight');
+    await claimedAgo(message, sendClaimLeaseMs - 5_000);
+    const before = fake.requestCount;
+    const err = await failureOf(send(message.id));
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: sendInFlightError, nonRetryable: false });
+    expect(fake.requestCount).toBe(before);
+    expect((await message.reload()).status).toBe('sending');
+    // That try learns Twilio certainly did not take it and releases the claim: the next try sends it, once.
+    await message.update({ status: 'queued' });
+    expect((await send(message.id)).sid).toMatch(/^SM/);
+    expect(created('still in flight')).toBe(1);
   });
 });
 

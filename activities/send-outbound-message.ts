@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { TwilioSendError } from '../clients/twilio/sender.ts';
+import { defaultTwilioTimeoutMs, TwilioSendError } from '../clients/twilio/sender.ts';
 import { notifyConversationUpdated } from '../db/conversation-events.ts';
 import type { MessageStatus } from '../db/models/message.ts';
-import { claimForSending, markUnknown, recordAccepted, releaseClaim, type OutboundMessageRef } from '../db/repositories/outbound-messages.ts';
+import { claimForSending, markAbandonedClaimUnknown, markUnknown, recordAccepted, releaseClaim, type OutboundMessageRef } from '../db/repositories/outbound-messages.ts';
 import type { ActivityDeps } from './types.ts';
 
 /** `sid` is null when the outcome is `unknown` (or the message was already settled without one). */
@@ -10,6 +10,16 @@ export interface OutboundSendResult {
   sid: string | null;
   status: MessageStatus;
 }
+
+/**
+ * How long a try's claim on a message protects it from being called `unknown` by a later try: twice the
+ * Twilio request's timeout, so a try still alive has had its answer (or given up on it) and recorded it
+ * long before. Only a claim older than this belongs to a try that died mid-send.
+ */
+export const sendClaimLeaseMs = 2 * defaultTwilioTimeoutMs;
+
+/** Thrown while another try holds the message's claim: Temporal retries, and the retry finds its outcome. */
+export const sendInFlightError = 'SendInFlightError';
 
 /** Where Twilio reports this message's progress. Our id in the URL (signed with it) lets a callback find a
  * message whose creation answer was lost, so an `unknown` outcome resolves itself when Twilio has it. */
@@ -26,9 +36,16 @@ export function statusCallbackUrl(publicBaseUrl: string, messageId: string): str
  *   Temporal's retry sends it later.
  * - Outcome unknown (the answer was lost or late after the request was written): marked `unknown` and the
  *   activity returns normally, so no retry can text the customer twice. A person may resend it.
- * - A try that finds the message still `sending` comes after one that died or timed out mid-send (the
- *   worker crashed, the database write after Twilio's answer failed): that outcome is unknown too.
+ * - A try that finds the message still `sending` comes after one that died or timed out mid-send. Within
+ *   the claim's lease the other try may still be alive (Temporal times out a slow activity without
+ *   stopping it): this try throws a retryable error and a later one finds what that try recorded — sent,
+ *   released (certainly not sent: then it is sent now) or unknown. After the lease that other try is gone
+ *   (the worker crashed, the write after Twilio's answer failed): the outcome is unknown.
  */
+function inFlight(messageId: string): ApplicationFailure {
+  return ApplicationFailure.retryable(`Another try is sending message ${messageId}; its outcome decides`, sendInFlightError);
+}
+
 export function sendOutboundMessage({ db, box, twilio, env, logger }: ActivityDeps) {
   const { sequelize, models } = db;
   const announce = (m: OutboundMessageRef | null) => (m ? notifyConversationUpdated(sequelize, { tenantId: m.tenantId, id: m.conversationId }) : undefined);
@@ -38,8 +55,10 @@ export function sendOutboundMessage({ db, box, twilio, env, logger }: ActivityDe
     if (!message) throw ApplicationFailure.nonRetryable(`Message ${messageId} not found`, 'TwilioRejectedError');
     if (message.twilioSid) return { sid: message.twilioSid, status: message.status };
     if (message.status === 'sending') {
-      await announce(await markUnknown(db, messageId));
-      logger.warn('outbound message found mid-send by a later try; outcome unknown, not resent', { messageId });
+      const abandoned = await markAbandonedClaimUnknown(db, messageId, sendClaimLeaseMs);
+      if (!abandoned) throw inFlight(messageId);
+      await announce(abandoned);
+      logger.warn('outbound message found mid-send after its claim ran out; outcome unknown, not resent', { messageId });
       return { sid: null, status: 'unknown' };
     }
     if (message.status !== 'queued') return { sid: null, status: message.status };
@@ -59,7 +78,11 @@ export function sendOutboundMessage({ db, box, twilio, env, logger }: ActivityDe
     const authToken = box.open(tenant.twilioAuthToken);
     // From here until Twilio's answer is recorded the row says `sending`; another try holding it (or one
     // that just settled it) decides instead of us.
-    if (!(await claimForSending(db, messageId))) return { sid: null, status: (await message.reload()).status };
+    if (!(await claimForSending(db, messageId))) {
+      const now = (await message.reload()).status;
+      if (now === 'sending' && !message.twilioSid) throw inFlight(messageId);
+      return { sid: message.twilioSid, status: now };
+    }
 
     try {
       const sent = await twilio.send({

@@ -1,23 +1,32 @@
-// One workflow per campaign. It freezes the audience page by page into campaign_recipients, then texts
-// the recipients whose time has come, one page per run (continue-as-new keeps every run far below 10,000
-// history events). Each recipient is one activity that checks and sends at most once; the workflow only
-// waits. Pause, resume and cancel are signals; progress is counted from Postgres, not kept here.
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
+// One workflow per campaign. It freezes the audience page by page into campaign_recipients (each recipient
+// with its from-number), then texts the recipients whose time has come: one lane per from-number, each
+// with its own queue and turns at its pace, so a number waiting for its next slot never holds up another. Up to a page
+// of recipients per run (continue-as-new keeps every run far below 10,000 history events). Each recipient
+// is one activity that checks and sends at most once; waits for a number's pace are workflow timers, not
+// activities holding a worker slot. Pause, resume and cancel are signals; progress is counted from Postgres.
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities, CampaignSendPlan } from '../activities/index.ts';
 import { cancelCampaignSignal, pauseCampaignSignal, resumeCampaignSignal, type CampaignWorkflowInput } from './campaign-definitions.ts';
 
 const bookkeeping = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: { initialInterval: '1s', maximumInterval: '30s' } });
 // Unlimited retries: a recipient's send is idempotent, and a try that died mid-send is settled `unknown`.
+// The send heartbeats every few seconds while it runs, so only a dead worker's try times out.
 const sender = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
-  heartbeatTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '1m' },
+  heartbeatTimeout: '20s',
+  retry: { initialInterval: '1s', maximumInterval: '10s' },
 });
 
-/** Recipients per page (and per run). */
+/** Recipients handed to sends per run. */
 export const pageSize = 500;
 /** Audience pages added per run before continuing as new. */
 const audiencePagesPerRun = 20;
+/** Due recipients a lane fetches at a time. */
+const laneBatch = 25;
+/** A run hands out no more recipients past this many events (retries of a contended pace cost extra). */
+const historyBudget = 7_000;
+/** The campaign says it is not sending but no pause reached us (its signal was lost): look again this often. */
+const heldRecheckMs = 5_000;
 
 export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<void> {
   const { campaignId } = input;
@@ -49,34 +58,77 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<vo
     return next({ phase: 'audience', afterContactId: after, paused: state.paused });
   }
 
+  let handedOut = 0;
+  const historyLeft = () => workflowInfo().historyLength < historyBudget && !workflowInfo().continueAsNewSuggested;
+  const budgetLeft = () => handedOut < pageSize && historyLeft();
   for (;;) {
     await mayGo();
     if (state.canceled) return finish('canceled');
-    const due = await bookkeeping.dueCampaignRecipients({ campaignId, limit: pageSize });
-    if (due.done) return finish('done');
-    if (due.contactIds.length === 0) {
+    const plan = await bookkeeping.campaignSendPlan({ campaignId });
+    if (plan.done) return finish('done');
+    if (plan.lanes.length === 0) {
       // Only recipients waiting for their window: sleep until the first opens (a signal wakes us earlier).
       const paused = state.paused;
-      await condition(() => state.canceled || state.paused !== paused, due.nextWaitMs ?? 60_000);
+      await condition(() => state.canceled || state.paused !== paused, plan.nextWaitMs ?? 60_000);
       continue;
     }
-    await sendPage(due.contactIds, due.inFlight);
+    await Promise.all(plan.lanes.map(sendLane));
     if (state.canceled) return finish('canceled');
     return next({ phase: 'send', afterContactId: null, paused: state.paused });
   }
 
-  async function sendPage(contactIds: string[], inFlight: number): Promise<void> {
-    const queue = [...contactIds];
-    const lanes = Math.max(1, Math.min(queue.length, inFlight));
+  /**
+   * One from-number's recipients, `inFlight` at a time. With a pace each send waits for its turn, one
+   * interval after the lane's previous turn, in a timer; the number's slot in Postgres (shared with every
+   * campaign and worker) still decides. Turns are handed out before a send starts, so the time a send takes
+   * never delays the next one.
+   */
+  async function sendLane({ phoneNumberId, inFlight, intervalMs }: CampaignSendPlan['lanes'][number]): Promise<void> {
+    let nextTurnAt = 0;
+    const turn = () => {
+      const at = Math.max(Date.now(), nextTurnAt);
+      nextTurnAt = at + intervalMs;
+      return at - Date.now();
+    };
+    const queue: string[] = [];
+    let from: string | null = null;
+    let exhausted = false;
+    let refill: Promise<void> | null = null;
+    const take = async (): Promise<string | undefined> => {
+      while (queue.length === 0 && !exhausted && budgetLeft() && !state.canceled) {
+        refill ??= bookkeeping.dueCampaignRecipients({ campaignId, phoneNumberId, afterContactId: from, limit: laneBatch }).then((ids) => {
+          queue.push(...ids);
+          from = ids.at(-1) ?? from;
+          exhausted = ids.length < laneBatch;
+          refill = null;
+        });
+        await refill;
+      }
+      if (!budgetLeft() || state.canceled) return undefined;
+      const contactId = queue.shift();
+      if (contactId) handedOut++;
+      return contactId;
+    };
     await Promise.all(
-      Array.from({ length: lanes }, async () => {
-        for (let contactId = queue.shift(); contactId; contactId = queue.shift()) {
-          await mayGo();
-          if (state.canceled) return;
-          await sender.sendCampaignMessage({ campaignId, contactId });
-        }
+      Array.from({ length: inFlight }, async () => {
+        for (let contactId = await take(); contactId; contactId = await take()) await sendRecipient(contactId, turn);
       }),
     );
+  }
+
+  async function sendRecipient(contactId: string, turn: () => number): Promise<void> {
+    for (;;) {
+      await mayGo();
+      if (state.canceled) return;
+      // The lane's next turn; a pause or cancel wakes it at once.
+      const untilTurn = turn();
+      if (untilTurn > 0 && (await condition(() => state.canceled || state.paused, untilTurn))) continue;
+      const { outcome, laneWaitMs } = await sender.sendCampaignMessage({ campaignId, contactId });
+      if (laneWaitMs > 0) await condition(() => state.canceled || state.paused, laneWaitMs);
+      if (outcome === 'held') await condition(() => state.canceled || state.paused, heldRecheckMs);
+      // Tried again (it is still queued) unless the run is full: then the next run takes it up.
+      if ((outcome !== 'paced' && outcome !== 'held') || !historyLeft()) return;
+    }
   }
 
   async function finish(status: 'done' | 'canceled'): Promise<void> {
@@ -84,4 +136,3 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<vo
     await condition(allHandlersFinished);
   }
 }
-

@@ -7,6 +7,9 @@ import { toTwilioSendError, TwilioSendError } from './twilio-send-error.ts';
 
 export { TwilioSendError, type TwilioSendFailure } from './twilio-send-error.ts';
 
+/** How long one send waits for Twilio's answer unless told otherwise. */
+export const defaultTwilioTimeoutMs = 15_000;
+
 export interface TwilioSenderOptions {
   /** TWILIO_API_BASE_URL: messages go to `{base}/2010-04-01/Accounts/{AccountSid}/Messages.json`. */
   apiBaseUrl?: string;
@@ -54,7 +57,7 @@ type TwilioClient = InstanceType<typeof twilio.Twilio>;
 export function createTwilioSender(options: TwilioSenderOptions = {}): TwilioSender {
   const apiBaseUrl = options.apiBaseUrl ?? defaultTwilioApiBaseUrl;
   // One HTTP client (and connection pool) for every tenant; credentials travel per request.
-  const httpClient = new RebasingRequestClient(apiBaseUrl, { timeout: options.timeoutMs ?? 15_000, keepAlive: true });
+  const httpClient = new RebasingRequestClient(apiBaseUrl, { timeout: options.timeoutMs ?? defaultTwilioTimeoutMs, keepAlive: true });
   // One SDK client per account, rebuilt when that account's auth token changes.
   const clients = new Map<string, { authToken: string; client: TwilioClient }>();
 

@@ -33,22 +33,17 @@ export interface RecipientFactsRow {
   marketing_sent_at: Date[];
   /** Whether any campaign ever texted them (their first one carries the STOP line). */
   had_marketing: boolean;
-  /** The campaign's from-number they already talk to, if any: a reply then threads into that conversation. */
-  known_number_id: string | null;
 }
 
-export async function recipientFacts(db: Database, contactId: string, fromNumberIds: string[], since: Date): Promise<RecipientFactsRow | null> {
+export async function recipientFacts(db: Database, contactId: string, since: Date): Promise<RecipientFactsRow | null> {
   const [row] = await db.sequelize.query<RecipientFactsRow>(
     `SELECT c.phone, c.first_name, c.opted_out, c.marketing_consent, c.time_zone, t.name AS business, t.time_zone AS tenant_time_zone,
             EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id AND v.needs_attention) AS needs_attention,
             ARRAY(SELECT h.sent_at FROM campaign_recipients h WHERE h.contact_id = c.id AND h.sent_at > $since) AS marketing_sent_at,
-            EXISTS (SELECT 1 FROM campaign_recipients h WHERE h.contact_id = c.id AND h.sent_at IS NOT NULL) AS had_marketing,
-            (SELECT v.phone_number_id FROM conversations v
-              WHERE v.contact_id = c.id AND v.phone_number_id = ANY($fromNumberIds::uuid[])
-              ORDER BY v.last_message_at DESC NULLS LAST LIMIT 1) AS known_number_id
+            EXISTS (SELECT 1 FROM campaign_recipients h WHERE h.contact_id = c.id AND h.sent_at IS NOT NULL) AS had_marketing
        FROM contacts c JOIN tenants t ON t.id = c.tenant_id
       WHERE c.id = $contactId`,
-    { type: QueryTypes.SELECT, bind: { contactId, fromNumberIds, since } },
+    { type: QueryTypes.SELECT, bind: { contactId, since } },
   );
   return row ? { ...row, marketing_sent_at: row.marketing_sent_at.map((d) => new Date(d)) } : null;
 }

@@ -1,11 +1,13 @@
-// The per-number send pace (GCRA in one UPDATE): concurrent reservations get distinct slots one interval
-// apart, each number has its own, and an idle number starts again from now rather than from a past backlog.
+// The per-number send pace (GCRA, one statement per try): of concurrent tries on one number exactly one
+// takes the slot and the others learn how long to wait; each number has its own; a late try keeps the
+// number's schedule; an idle number starts again from now (at most two extra sends), not from a backlog.
 import { randomBytes } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { createPhoneNumber, createTenant } from '../../test/support/factories.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { reserveSendSlot } from './campaigns.ts';
+import { takeSendSlot } from './campaigns.ts';
 
 let test: TestDatabase;
 let numbers: string[];
@@ -17,25 +19,43 @@ beforeAll(async () => {
 });
 afterAll(() => test?.drop());
 
-describe('reserveSendSlot', () => {
-  it('spaces concurrent reservations of one number one interval apart; another number is independent', async () => {
+const nextSlot = async (id: string) =>
+  (await test.db.sequelize.query<{ at: Date }>(`SELECT next_slot_at AS at FROM phone_number_send_pace WHERE phone_number_id = $1`, {
+    type: QueryTypes.SELECT,
+    bind: [id],
+    plain: true,
+  }))?.at;
+
+describe('takeSendSlot', () => {
+  it('one of concurrent tries on a number takes its slot, the others wait about one interval; another number is independent', async () => {
     const [a, b] = numbers as [string, string];
-    const slots = (await Promise.all(Array.from({ length: 8 }, () => reserveSendSlot(test.db, a, 1000)))).map((d) => d.getTime()).sort((x, y) => x - y);
-    const gaps = slots.slice(1).map((t, i) => t - (slots[i] ?? 0));
-    // Each reservation moves the number's next slot one second on, whichever worker asks.
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(999);
-    expect((slots.at(-1) ?? 0) - (slots[0] ?? 0)).toBeGreaterThanOrEqual(7 * 999);
-    const other = await reserveSendSlot(test.db, b, 1000);
-    expect(other.getTime()).toBeLessThan((slots[0] ?? 0) + 2_000);
+    const tries = await Promise.all(Array.from({ length: 8 }, () => takeSendSlot(test.db, a, 1000)));
+    const taken = tries.filter((t) => t.taken);
+    expect(taken).toHaveLength(1);
+    for (const t of tries) {
+      const ms = t.taken ? t.nextInMs : t.waitMs;
+      expect(ms).toBeGreaterThan(800);
+      expect(ms).toBeLessThanOrEqual(1000);
+    }
+    expect(await takeSendSlot(test.db, b, 1000)).toMatchObject({ taken: true });
   });
 
-  it('an idle number does not owe a backlog: its next slot is now', async () => {
-    const [, b] = numbers as [string, string];
+  it('a try up to two intervals late keeps the schedule; after an idle spell the number starts from now', async () => {
+    const [a, b] = numbers as [string, string];
+    // Due 1.3 s ago (a late timer and a busy worker): the next slot is one interval after the due one, not
+    // after now — already due, so the lane catches up at once.
+    await test.db.sequelize.query(`UPDATE phone_number_send_pace SET next_slot_at = now() - interval '1300 milliseconds' WHERE phone_number_id = $1`, { bind: [a] });
+    expect(await takeSendSlot(test.db, a, 1000)).toMatchObject({ taken: true, nextInMs: 0 });
+    const caughtUp = await takeSendSlot(test.db, a, 1000);
+    expect(caughtUp).toMatchObject({ taken: true });
+    expect(caughtUp.taken && caughtUp.nextInMs).toBeGreaterThan(500);
+    expect(caughtUp.taken && caughtUp.nextInMs).toBeLessThan(750);
+
+    // Idle for an hour: no backlog is owed — three sends may go now, the fourth waits an interval.
     await test.db.sequelize.query(`UPDATE phone_number_send_pace SET next_slot_at = now() - interval '1 hour' WHERE phone_number_id = $1`, { bind: [b] });
-    const before = Date.now();
-    const slot = await reserveSendSlot(test.db, b, 1000);
-    expect(Math.abs(slot.getTime() - before)).toBeLessThan(2_000);
-    const next = await reserveSendSlot(test.db, b, 1000);
-    expect(next.getTime() - slot.getTime()).toBeGreaterThanOrEqual(999);
+    for (let i = 0; i < 3; i++) expect(await takeSendSlot(test.db, b, 1000)).toMatchObject({ taken: true });
+    const fourth = await takeSendSlot(test.db, b, 1000);
+    expect(fourth.taken).toBe(false);
+    expect((await nextSlot(b))?.getTime()).toBeGreaterThan(Date.now() + 800);
   });
 });

@@ -117,6 +117,9 @@ export async function moveCampaign(
 
 /**
  * Adds the next page of the audience (contacts after `afterContactId`, by id) to the campaign's recipients.
+ * Each recipient's from-number is chosen here, once: the campaign number they already talk to (a reply
+ * then threads into that conversation), else the campaign's numbers in turn, so every number gets an even
+ * share and a queue of its own to send from at its own pace.
  * Idempotent on (campaign, contact): a page added twice (a retried activity) adds nobody twice.
  * Returns the last contact id of the page, or null when the audience is exhausted.
  */
@@ -126,15 +129,25 @@ export async function addRecipientPage(db: Database, campaign: CampaignRow, afte
        SELECT c.id FROM contacts c
         WHERE ${taggedWhere} AND ($after::uuid IS NULL OR c.id > $after::uuid)
         ORDER BY c.id LIMIT $pageSize
+     ), numbered AS (
+       SELECT id, row_number() OVER (ORDER BY id) AS n FROM page
      ), added AS (
-       INSERT INTO campaign_recipients (campaign_id, contact_id, tenant_id)
-       SELECT $campaignId, id, $tenantId FROM page
+       INSERT INTO campaign_recipients (campaign_id, contact_id, tenant_id, phone_number_id)
+       SELECT $campaignId, numbered.id, $tenantId,
+              COALESCE(
+                (SELECT v.phone_number_id FROM conversations v
+                  WHERE v.contact_id = numbered.id AND v.phone_number_id = ANY($numbers::uuid[])
+                  ORDER BY v.last_message_at DESC NULLS LAST LIMIT 1),
+                ($numbers::uuid[])[1 + (numbered.n - 1) % cardinality($numbers::uuid[])])
+         FROM numbered
        ON CONFLICT (campaign_id, contact_id) DO NOTHING
      )
      SELECT (SELECT id FROM page ORDER BY id DESC LIMIT 1) AS last`,
     {
       type: QueryTypes.SELECT,
-      bind: { tenantId: campaign.tenant_id, tags: campaign.audience_tags, after: afterContactId, pageSize, campaignId: campaign.id },
+      bind: {
+        tenantId: campaign.tenant_id, tags: campaign.audience_tags, after: afterContactId, pageSize, campaignId: campaign.id, numbers: campaign.from_number_ids,
+      },
     },
   );
   return row?.last ?? null;
@@ -146,13 +159,30 @@ export async function freezeAudienceCount(db: Database, campaign: CampaignRow): 
   await db.sequelize.query(`UPDATE campaigns SET audience_count = $n WHERE id = $id`, { bind: { id: campaign.id, n } });
 }
 
-/** Queued recipients whose time has come (no `not_before`, or it passed), oldest first. */
-export async function dueRecipients(db: Database, campaignId: string, now: Date, limit: number): Promise<string[]> {
+/** Which of the campaign's from-numbers have queued recipients whose time has come (no `not_before`, or it passed). */
+export async function numbersWithDueRecipients(db: Database, campaign: CampaignRow, now: Date): Promise<string[]> {
+  const rows = await db.sequelize.query<{ id: string }>(
+    `SELECT n.id FROM unnest($numbers::uuid[]) AS n (id)
+      WHERE EXISTS (SELECT 1 FROM campaign_recipients r
+                     WHERE r.campaign_id = $campaignId AND r.phone_number_id = n.id AND r.state = 'queued'
+                       AND (r.not_before IS NULL OR r.not_before <= $now))
+      ORDER BY n.id`,
+    { type: QueryTypes.SELECT, bind: { campaignId: campaign.id, numbers: campaign.from_number_ids, now } },
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The next due recipients of one from-number, by contact id after `afterContactId`. */
+export async function dueRecipientsOf(
+  db: Database,
+  input: { campaignId: string; phoneNumberId: string; afterContactId: string | null; now: Date; limit: number },
+): Promise<string[]> {
   const rows = await db.sequelize.query<{ contact_id: string }>(
     `SELECT contact_id FROM campaign_recipients
-      WHERE campaign_id = $campaignId AND state = 'queued' AND (not_before IS NULL OR not_before <= $now)
-      ORDER BY not_before NULLS FIRST, contact_id LIMIT $limit`,
-    { type: QueryTypes.SELECT, bind: { campaignId, now, limit } },
+      WHERE campaign_id = $campaignId AND phone_number_id = $phoneNumberId AND state = 'queued'
+        AND (not_before IS NULL OR not_before <= $now) AND ($after::uuid IS NULL OR contact_id > $after::uuid)
+      ORDER BY contact_id LIMIT $limit`,
+    { type: QueryTypes.SELECT, bind: { ...input, after: input.afterContactId } },
   );
   return rows.map((r) => r.contact_id);
 }
@@ -257,19 +287,43 @@ export async function skippedReasons(db: Database, campaignIds: string[]): Promi
   return out;
 }
 
+/** How long until the from-number's next slot (0: now). A cheap look before a send's checks, which a send that may not go yet need not make. */
+export async function sendSlotWaitMs(db: Database, phoneNumberId: string): Promise<number> {
+  const [row] = await db.sequelize.query<{ wait_ms: number }>(
+    `SELECT (extract(epoch FROM next_slot_at - clock_timestamp()) * 1000)::float AS wait_ms FROM phone_number_send_pace WHERE phone_number_id = $id`,
+    { type: QueryTypes.SELECT, bind: { id: phoneNumberId } },
+  );
+  return Math.max(0, row?.wait_ms ?? 0);
+}
+
+/** A from-number's pace, asked right before a send: the slot is this send's, or the send waits `waitMs`. */
+export type SendSlot = { taken: true; nextInMs: number } | { taken: false; waitMs: number };
+
 /**
- * Reserves the next send slot of a from-number at `intervalMs` spacing (GCRA: the slot is
- * max(now, next free slot); the next free slot moves one interval on). One UPDATE, so every worker of every
- * campaign sharing the number shares its pace. Returns when this send may go.
+ * Takes the from-number's send slot if its time has come (GCRA: the next slot moves one interval on from
+ * max(the slot, now − two intervals)). Never books a slot ahead: a send that may not go yet holds nothing —
+ * no slot of the number, no worker — and its campaign waits in a workflow timer. A send taken up to two
+ * intervals late keeps the number's schedule, and the sends after it catch up: the timer, the workflow task
+ * and the activity before the take all add latency on every send, and the rate must not lose it. The cost:
+ * after an idle spell three sends may go back to back. One statement per try, so every worker of every
+ * campaign sharing the number shares its pace.
  */
-export async function reserveSendSlot(db: Database, phoneNumberId: string, intervalMs: number): Promise<Date> {
-  const [row] = await db.sequelize.query<{ slot: Date }>(
+export async function takeSendSlot(db: Database, phoneNumberId: string, intervalMs: number): Promise<SendSlot> {
+  const [taken] = await db.sequelize.query<{ next_in_ms: number }>(
     `INSERT INTO phone_number_send_pace AS p (phone_number_id, next_slot_at)
      VALUES ($id, clock_timestamp() + make_interval(secs => $interval / 1000.0))
      ON CONFLICT (phone_number_id) DO UPDATE
-       SET next_slot_at = GREATEST(p.next_slot_at, clock_timestamp()) + make_interval(secs => $interval / 1000.0)
-     RETURNING next_slot_at - make_interval(secs => $interval / 1000.0) AS slot`,
+       SET next_slot_at = GREATEST(p.next_slot_at, clock_timestamp() - make_interval(secs => 2 * $interval / 1000.0))
+                          + make_interval(secs => $interval / 1000.0)
+       WHERE p.next_slot_at <= clock_timestamp()
+     RETURNING (extract(epoch FROM next_slot_at - clock_timestamp()) * 1000)::float AS next_in_ms`,
     { type: QueryTypes.SELECT, bind: { id: phoneNumberId, interval: intervalMs } },
   );
-  return row ? new Date(row.slot) : new Date();
+  if (taken) return { taken: true, nextInMs: Math.max(0, taken.next_in_ms) };
+  const [row] = await db.sequelize.query<{ wait_ms: number }>(
+    `SELECT (extract(epoch FROM next_slot_at - clock_timestamp()) * 1000)::float AS wait_ms FROM phone_number_send_pace WHERE phone_number_id = $id`,
+    { type: QueryTypes.SELECT, bind: { id: phoneNumberId } },
+  );
+  // Another send took it between the two statements: try again soon.
+  return { taken: false, waitMs: Math.max(1, row?.wait_ms ?? 1) };
 }

@@ -5,7 +5,8 @@
 //   queued ──claim──▶ sending ──accepted──▶ queued/…  (Twilio SID known; callbacks take it from here)
 //                        │ ├──not sent────▶ queued   (the next try may send it)
 //                        │ └──lost answer─▶ unknown  (never sent again automatically)
-//                        └──a try found it still `sending` (the one before died or timed out) ─▶ unknown
+//                        └──a later try found it still `sending` after the claim's lease ran out ─▶ unknown
+//                           (within the lease the try holding it may still be talking to Twilio: wait for it)
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../connection.ts';
 import type { MessageStatus } from '../models/message.ts';
@@ -36,7 +37,10 @@ async function update(db: Database, sql: string, replacements: Record<string, un
   return rows[0] ?? null;
 }
 
-/** Takes a queued message for one send; false when it is not (or no longer) queued and unsent. */
+/**
+ * Takes a queued message for one send; false when it is not (or no longer) queued and unsent. The claim's
+ * time is the row's `updated_at` (nothing else writes a `sending` row without settling it).
+ */
 export async function claimForSending(db: Database, messageId: string): Promise<boolean> {
   const row = await update(
     db,
@@ -57,6 +61,24 @@ export async function recordAccepted(db: Database, messageId: string, sid: strin
     `UPDATE messages SET twilio_sid = :sid, status = CASE WHEN twilio_sid IS NULL THEN :status ELSE status END, updated_at = now()
       WHERE id = :messageId AND (twilio_sid IS NULL OR twilio_sid = :sid)`,
     { messageId, sid, status },
+  );
+  return row && ref(row);
+}
+
+/**
+ * A claim a later try found: `unknown` only once the claim is older than `leaseMs` (its try died, or
+ * overran anything its Twilio request may take). A younger claim belongs to a try that may still be on
+ * its way to Twilio or back, which then records the truth itself — even one Temporal already timed out
+ * (an activity that is not heartbeating is not told), so calling it unknown early could leave a message
+ * that never reached Twilio unsent for ever. Returns the row when it became unknown, null otherwise.
+ */
+export async function markAbandonedClaimUnknown(db: Database, messageId: string, leaseMs: number): Promise<OutboundMessageRef | null> {
+  const row = await update(
+    db,
+    `UPDATE messages SET status = 'unknown', updated_at = now()
+      WHERE id = :messageId AND status = 'sending' AND twilio_sid IS NULL
+        AND updated_at < now() - make_interval(secs => :leaseMs / 1000.0)`,
+    { messageId, leaseMs },
   );
   return row && ref(row);
 }

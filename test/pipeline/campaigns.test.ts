@@ -11,7 +11,7 @@ import { ApiClient } from '../../api/conversations/api-test-client.ts';
 import type { CampaignPreview, CampaignView } from '../../contract/campaigns.ts';
 import type { Contact } from '../../db/models/contact.ts';
 import { campaignWorkflowId } from '../../workflows/campaign-definitions.ts';
-import { createActivityDeps, startWorker } from '../../worker.ts';
+import { campaignActivitySlots, createActivityDeps, startWorker } from '../../worker.ts';
 import { startChildWorker } from '../support/child-worker.ts';
 import { createContact, createConversation, createPhoneNumber, createServiceTitanConfig, createTenant, createUser } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
@@ -405,37 +405,40 @@ describe('exactly one message per recipient', () => {
 
   it('a campaign that fills its worker slots never delays a reply: conversations run on their own task queue', async () => {
     const tag = `busy-${randomUUID().slice(0, 6)}`;
-    await Promise.all(Array.from({ length: 60 }, () => contact(tag)));
-    // Numbers of its own: slots it booked are not given back on cancel, and the other tests use the main one.
+    await Promise.all(Array.from({ length: 120 }, () => contact(tag)));
+    // Numbers of its own, so the other tests' pace is not touched.
     const numberIds: string[] = [];
     for (let i = 0; i < 5; i++) numberIds.push((await createPhoneNumber(p.test.db, { tenantId: p.tenant.id })).id);
-    // Five numbers × five sends in flight, each waiting up to 50 s for its number's slot: more than the
-    // campaign worker's 20 activity slots.
-    const created = await createCampaign(tag, { fromNumberIds: numberIds, messagesPerSecond: 0.1 });
-    await act(created.id, 'start');
-    await waitFor(
-      async () => {
-        // Each booked slot moves its number's next slot 10 s on: 20 sends waiting = 200 s booked ahead.
-        const [row] = await p.test.db.sequelize.query<{ booked: number | null }>(
-          `SELECT sum(extract(epoch FROM next_slot_at - now()))::float AS booked FROM phone_number_send_pace
-            WHERE phone_number_id = ANY($1::uuid[]) AND next_slot_at > now()`,
-          { type: QueryTypes.SELECT, bind: [numberIds] },
-        );
-        return (row?.booked ?? 0) >= 150;
-      },
-      { what: 'the campaign worker to be full of sends waiting for their slot' },
-    );
-    const customer = phoneIn(917);
-    const sentAt = Date.now();
-    expect((await p.sendInbound({ from: customer, body: 'Is anyone there? My heater is out.' })).status).toBe(200);
-    const filed = await waitFor(async () => {
-      const c = await p.conversationWith(customer);
-      return c?.classificationSource ? c : null;
-    }, { timeoutMs: 20_000, what: 'the reply to be filed while the campaign runs' });
-    expect(filed.needsAttention).toBe(true);
-    expect(Date.now() - sentAt).toBeLessThan(15_000);
-    await act(created.id, 'cancel');
-    await p.temporal.workflow.getHandle(campaignWorkflowId(p.tenant.id, created.id)).result();
+    // A slow Twilio and no pace: every one of the campaign worker's activity slots holds a send.
+    p.fakes.twilio.latencyMs = 2_000;
+    try {
+      const created = await createCampaign(tag, { fromNumberIds: numberIds, messagesPerSecond: 0 });
+      await act(created.id, 'start');
+      await waitFor(
+        async () => {
+          const [row] = await p.test.db.sequelize.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM campaign_recipients r JOIN messages m ON m.id = r.message_id
+              WHERE r.campaign_id = $1 AND m.status = 'sending'`,
+            { type: QueryTypes.SELECT, bind: [created.id] },
+          );
+          return (row?.n ?? 0) >= campaignActivitySlots;
+        },
+        { what: "the campaign worker's slots to be full of sends" },
+      );
+      const customer = phoneIn(917);
+      const sentAt = Date.now();
+      expect((await p.sendInbound({ from: customer, body: 'Is anyone there? My heater is out.' })).status).toBe(200);
+      const filed = await waitFor(async () => {
+        const c = await p.conversationWith(customer);
+        return c?.classificationSource ? c : null;
+      }, { timeoutMs: 20_000, what: 'the reply to be filed while the campaign runs' });
+      expect(filed.needsAttention).toBe(true);
+      expect(Date.now() - sentAt).toBeLessThan(15_000);
+      await act(created.id, 'cancel');
+      await p.temporal.workflow.getHandle(campaignWorkflowId(p.tenant.id, created.id)).result();
+    } finally {
+      p.fakes.twilio.latencyMs = 0;
+    }
   }, 120_000);
 
   it('cancel stops further sends', async () => {
@@ -455,4 +458,96 @@ describe('exactly one message per recipient', () => {
     expect(textsToThem().length).toBe(final.counts.sent + final.counts.unknown);
     expect(textsToThem().length).toBeLessThan(20);
   }, 120_000);
+});
+
+describe('pace and outcomes', () => {
+  it('holds each number to its pace (1 message/s) within 5 %, every number at once, without waiting sends holding worker slots', async () => {
+    const tag = `pace-${randomUUID().slice(0, 6)}`;
+    const numbers = 5;
+    const warmupMs = 2_000;
+    const windowMs = 8_000;
+    // Enough recipients that no number runs out before the window ends.
+    await Promise.all(Array.from({ length: numbers * 16 }, () => contact(tag)));
+    const phoneById = new Map<string, string>();
+    for (let i = 0; i < numbers; i++) {
+      const n = await createPhoneNumber(p.test.db, { tenantId: p.tenant.id });
+      phoneById.set(n.id, n.phone);
+    }
+    const ours = new Set(phoneById.values());
+    const texts = () => p.fakes.twilio.messages.filter((m) => ours.has(m.from));
+    const created = await createCampaign(tag, { fromNumberIds: [...phoneById.keys()], messagesPerSecond: 1 });
+    await act(created.id, 'start');
+
+    // The window opens once every number has begun, and closes when each has texted past its end.
+    const begun = await waitFor(async () => (new Set(texts().map((m) => m.from)).size === numbers ? Date.now() : null), {
+      what: 'every number to send its first text',
+    });
+    const from = begun + warmupMs;
+    const to = from + windowMs;
+    await waitFor(async () => [...ours].every((phone) => texts().some((m) => m.from === phone && m.dateCreated.getTime() >= to)), {
+      timeoutMs: 30_000,
+      what: 'every number to text past the window',
+    });
+    await act(created.id, 'cancel');
+    await p.temporal.workflow.getHandle(campaignWorkflowId(p.tenant.id, created.id)).result();
+
+    const inWindow = texts().filter((m) => m.dateCreated.getTime() >= from && m.dateCreated.getTime() < to);
+    const expected = (numbers * windowMs) / 1000;
+    const perNumber = [...ours].map((phone) => inWindow.filter((m) => m.from === phone).length);
+    expect(Math.abs(inWindow.length - expected) / expected, `${inWindow.length} texts in the window (${perNumber.join(', ')}), ${expected} expected`).toBeLessThanOrEqual(0.05);
+    for (const phone of ours) {
+      const n = inWindow.filter((m) => m.from === phone).length;
+      expect(Math.abs(n - windowMs / 1000), `${phone}: ${n} texts`).toBeLessThanOrEqual(1);
+    }
+    // Exactly once, pace or not.
+    expect(new Set(texts().map((m) => m.to)).size).toBe(texts().length);
+  }, 120_000);
+
+  it('a send slowed past its heartbeat timeout that then certainly did not reach Twilio is sent once, not recorded unknown', async () => {
+    const tag = `slow-${randomUUID().slice(0, 6)}`;
+    const dee = await contact(tag, { firstName: 'Dee' });
+    const created = await createCampaign(tag);
+    // The recipient is added before the start (the audience step adds it again as a no-op), so the test can
+    // hold its row lock: the send then waits for the database, as a send on a busy machine does.
+    await p.test.db.sequelize.query(
+      `INSERT INTO campaign_recipients (campaign_id, contact_id, tenant_id, phone_number_id) VALUES ($1, $2, $3, $4)`,
+      { bind: [created.id, dee.id, p.tenant.id, numberId] },
+    );
+    const lock = await p.test.db.sequelize.transaction();
+    const before = p.fakes.twilio.requestCount;
+    try {
+      await p.test.db.sequelize.query(`SELECT 1 FROM campaign_recipients WHERE campaign_id = $1 AND contact_id = $2 FOR UPDATE`, {
+        bind: [created.id, dee.id],
+        transaction: lock,
+      });
+      await act(created.id, 'start');
+      // The send waits 25 s for the row; Twilio then takes 10 s to answer 503 (certainly not sent).
+      await waitFor(
+        async () => {
+          const [row] = await p.test.db.sequelize.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'
+                AND query LIKE '%campaign_recipients%FOR UPDATE%' AND now() - query_start > interval '25 seconds'`,
+            { type: QueryTypes.SELECT },
+          );
+          return (row?.n ?? 0) > 0;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, what: 'the send to wait 25 s for the database' },
+      );
+      p.fakes.twilio.latencyMs = 10_000;
+      p.fakes.twilio.faults.set({ mode: 'down', status: 503, times: 1 });
+    } finally {
+      await lock.commit();
+    }
+    // Only that request is slow: the latency is read as a request arrives.
+    try {
+      await waitFor(async () => p.fakes.twilio.requestCount > before, { timeoutMs: 30_000, what: 'the slow request' });
+    } finally {
+      p.fakes.twilio.latencyMs = 0;
+    }
+    const done = await until(created.id, 'to finish', (c) => c.status === 'done', 90_000);
+    expect(done.counts).toMatchObject({ sent: 1, unknown: 0, failed: 0, queued: 0 });
+    expect(textsTo(dee.phone)).toHaveLength(1);
+    expect(await recipientRow(created.id, dee.id)).toMatchObject({ state: 'sent' });
+  }, 180_000);
 });
