@@ -121,7 +121,10 @@ function statusSql(input: FindConversationsInput, alias: string): { sql: string;
   return status === 'all' ? { sql: '', replacements: {} } : { sql: `AND ${alias}.status = :status`, replacements: { status } };
 }
 
-/** The whole tab, no search: the counts from conversations_tab_counts_idx, the page from the inbox order index. */
+/**
+ * The whole tab, no search: the counts from conversations_status_tab_counts_idx (index-only), the page from
+ * conversations_inbox_status_order_idx (or conversations_inbox_order_idx for status=all), 31 entries read.
+ */
 async function listTab(db: Database, input: FindConversationsInput): Promise<{ countRows: CountRow[]; rows: PageRow[] }> {
   const after = cursorFilter(input);
   const status = statusSql(input, 'cv');
