@@ -161,7 +161,7 @@ async function searchTab(db: Database, input: FindConversationsInput, terms: Sea
   const after = cursorFilter(input);
   const status = statusSql(input, 'm');
   const matching = matchingConversationsSql(terms);
-  const facts = matchFactsSql(terms, 'r');
+  const facts = matchFactsSql(terms, 'r', 'page');
   const pageIds = `SELECT cv.id FROM matched cv
      WHERE cv.category = :category ${after.sql}
      ORDER BY ${orderBySql}
@@ -175,6 +175,7 @@ counts AS (
             FROM matched GROUP BY category) g
 ),
 page AS (${pageCteSql(pageIds)}),
+${facts.ctes}
 shown AS (${pageSelectSql()})
 SELECT counts.tab_counts, r.*, ${facts.columns}
   FROM counts
