@@ -122,8 +122,9 @@ function statusSql(input: FindConversationsInput, alias: string): { sql: string;
 }
 
 /**
- * The whole tab, no search: the counts from conversations_status_tab_counts_idx (index-only), the page from
- * conversations_inbox_status_order_idx (or conversations_inbox_order_idx for status=all), 31 entries read.
+ * The whole tab, no search: the counts from conversations_status_tab_counts_idx, the page from
+ * conversations_inbox_status_order_idx, 31 entries read (status=all: conversations_tab_counts_idx and
+ * conversations_inbox_order_idx).
  */
 async function listTab(db: Database, input: FindConversationsInput): Promise<{ countRows: CountRow[]; rows: PageRow[] }> {
   const after = cursorFilter(input);
