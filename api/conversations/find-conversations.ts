@@ -121,7 +121,11 @@ function statusSql(input: FindConversationsInput, alias: string): { sql: string;
   return status === 'all' ? { sql: '', replacements: {} } : { sql: `AND ${alias}.status = :status`, replacements: { status } };
 }
 
-/** The whole tab, no search: the counts from conversations_tab_counts_idx, the page from the inbox order index. */
+/**
+ * The whole tab, no search: the counts from conversations_status_tab_counts_idx, the page from
+ * conversations_inbox_status_order_idx, 31 entries read (status=all: conversations_tab_counts_idx and
+ * conversations_inbox_order_idx).
+ */
 async function listTab(db: Database, input: FindConversationsInput): Promise<{ countRows: CountRow[]; rows: PageRow[] }> {
   const after = cursorFilter(input);
   const status = statusSql(input, 'cv');
@@ -158,7 +162,7 @@ async function searchTab(db: Database, input: FindConversationsInput, terms: Sea
   const after = cursorFilter(input);
   const status = statusSql(input, 'm');
   const matching = matchingConversationsSql(terms);
-  const facts = matchFactsSql(terms, 'r');
+  const facts = matchFactsSql(terms, 'r', 'page');
   const pageIds = `SELECT cv.id FROM matched cv
      WHERE cv.category = :category ${after.sql}
      ORDER BY ${orderBySql}
@@ -172,6 +176,7 @@ counts AS (
             FROM matched GROUP BY category) g
 ),
 page AS (${pageCteSql(pageIds)}),
+${facts.ctes}
 shown AS (${pageSelectSql()})
 SELECT counts.tab_counts, r.*, ${facts.columns}
   FROM counts

@@ -104,9 +104,10 @@ export function matchingConversationsSql(terms: SearchTerms): {
      WHERE ct.tenant_id = :tenantId AND (${contactConditions.join(' OR ')})`;
   let ctes = '';
   if (terms.words) {
-    // The expression must stay exactly the indexed one: to_tsvector('simple', body).
+    // The expression must stay exactly the indexed one: to_tsvector('simple', body). The ctid is where
+    // the row was read: matchFactsSql reads a page row's snippet from there.
     ctes = `word_hits AS MATERIALIZED (
-      SELECT w.id, w.conversation_id, w.created_at FROM messages w
+      SELECT w.id, w.conversation_id, w.created_at, w.ctid FROM messages w
        WHERE w.tenant_id = :tenantId AND to_tsvector('simple', w.body) @@ to_tsquery('simple', :searchWords)),`;
     sql += `
     UNION
@@ -120,27 +121,41 @@ export function matchingConversationsSql(terms: SearchTerms): {
 
 /**
  * What of each row of a page matched, for describeMatch (search-match.ts): columns and joins over
- * `alias`, a conversationSelect row. The newest matching message comes from word_hits (the messages
- * the search already found), only for rows whose name and number did not match; it is the latest when
- * it is as new as the row's last message (conversationSelect's). Needs
- * matchingConversationsSql's CTEs and binds the same names.
+ * `alias`, a conversationSelect row, and the CTE they read (after `page`, the CTE of the page's
+ * conversations). The newest matching message comes from word_hits (the messages the search already
+ * found), only for rows whose name and number did not match; it is the latest when it is as new as the
+ * row's last message (conversationSelect's).
+ * `snippet` picks each page conversation's newest hit in one pass over word_hits (a hash of the page's
+ * ids), not one scan of every hit per page row, and reads those messages by the ctid word_hits saw them
+ * at (a TID scan of a heap page the search has just read) rather than again through the primary key:
+ * one statement has one snapshot, so the row version it found is still there. Its LIMIT (one per page
+ * row) keeps the estimate small, so the ctid join stays a TID scan per row.
+ * Needs matchingConversationsSql's CTEs and binds the same names, and :limit (the page's).
  */
-export function matchFactsSql(terms: SearchTerms, alias: string): { columns: string; joins: string } {
+export function matchFactsSql(terms: SearchTerms, alias: string, page: string): { ctes: string; columns: string; joins: string } {
   const name = nameConditionSql(terms, `${alias}.contact_first_name`, `${alias}.contact_last_name`);
   const phone = terms.digits ? `regexp_replace(${alias}.contact_phone, '[^0-9]', '', 'g') LIKE :searchDigits` : 'false';
-  const message = terms.words
-    ? `LEFT JOIN LATERAL (
-         SELECT m.id, m.direction, m.body, m.created_at, m.created_at = ${alias}.last_created_at AS latest
-           FROM word_hits h JOIN messages m ON m.id = h.id
-          WHERE h.conversation_id = ${alias}.id AND NOT (${name}) AND NOT (${phone})
-          ORDER BY h.created_at DESC, h.id DESC
-          LIMIT 1) mm ON true`
-    : `LEFT JOIN LATERAL (SELECT NULL::uuid AS id, NULL::text AS direction, NULL::text AS body,
-                                 NULL::timestamptz AS created_at, NULL::boolean AS latest) mm ON true`;
+  const matchColumns = `(${name}) AS match_name, (${phone}) AS match_phone`;
+  if (!terms.words) {
+    return {
+      ctes: '',
+      columns: `${matchColumns}, NULL::uuid AS match_message_id, NULL::text AS match_message_direction,
+                NULL::text AS match_message_body, NULL::timestamptz AS match_message_created_at,
+                NULL::boolean AS match_message_latest`,
+      joins: '',
+    };
+  }
   return {
-    columns: `(${name}) AS match_name, (${phone}) AS match_phone, mm.id AS match_message_id,
-              mm.direction AS match_message_direction, mm.body AS match_message_body,
-              mm.created_at AS match_message_created_at, mm.latest AS match_message_latest`,
-    joins: message,
+    ctes: `snippet AS MATERIALIZED (
+      SELECT s.conversation_id, m.id, m.direction, m.body, m.created_at
+        FROM (SELECT DISTINCT ON (h.conversation_id) h.conversation_id, h.ctid FROM word_hits h
+               WHERE h.conversation_id IN (SELECT p.id FROM ${page} p)
+               ORDER BY h.conversation_id, h.created_at DESC, h.id DESC
+               LIMIT :limit) s
+        JOIN messages m ON m.ctid = s.ctid),`,
+    columns: `${matchColumns}, mm.id AS match_message_id, mm.direction AS match_message_direction,
+              mm.body AS match_message_body, mm.created_at AS match_message_created_at,
+              mm.created_at = ${alias}.last_created_at AS match_message_latest`,
+    joins: `LEFT JOIN snippet mm ON mm.conversation_id = ${alias}.id AND NOT (${name}) AND NOT (${phone})`,
   };
 }
