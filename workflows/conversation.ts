@@ -3,27 +3,22 @@
 // completes when the conversation is resolved and nothing is in flight; everything it needs lives in
 // Postgres, and the next message signalWithStarts a fresh run. The rules (domain/conversation-rules.ts)
 // are applied by the activities, which tell the loop what to do about the booking and the assistant (assistant-reply.ts).
-import { CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation, log, setHandler } from '@temporalio/workflow';
-import { workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Lifecycle } from '../activities/index.ts';
-import { optedOutReason, type AssistantAsk, type BookingIntent } from '../domain/conversation-rules.ts';
-import { ai, bookingFirstTry, bookingRetries, sms, store } from './activity-options.ts';
+import type { AssistantAsk } from '../domain/conversation-rules.ts';
+import { ai, sms, store } from './activity-options.ts';
 import { answerInbound, type ConversationHooks } from './assistant-reply.ts';
 import { assistantSessionSignal, bookingStatusKey, categoryKey, problemKey, type BookingStatus, type Category } from './definitions.ts';
 import { categoryCorrectedSignal, conversationChangedSignal, conversationStateQuery, inboundMessageSignal } from './definitions.ts';
 import { outboundMessageSignal, retryBookingSignal, type ConversationWorkflowInput, type QueuedWork } from './definitions.ts';
-import { failureMessage, isConfigError } from './failures.ts';
+import { episodeBooking, type BookingState } from './episode-booking.ts';
+import { failureMessage } from './failures.ts';
 import { batchedSearchAttributes } from './search-attribute-batch.ts';
 
-interface State {
+interface State extends BookingState {
   queue: QueuedWork[];
   episode: number;
   category: Category | null;
-  bookingStatus: BookingStatus;
-  /** The booking under way (one at a time), to cancel when the customer opts out. */
-  booking: CancellationScope | null;
-  /** An episode to book once the booking under way has ended. */
-  bookingWanted: number | null;
   /** Read from Postgres in this run (by a filing or the lifecycle). */
   episodeKnown: boolean;
   /** Where the conversation stands, as the last work applied left it (a filing says); null: read it. */
@@ -54,43 +49,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     await store.recordProblem({ conversationId, problem: `${kind}: ${error}` });
   }
 
-  function applyBooking(intent: BookingIntent, episode: number): void {
-    if (intent === 'stop') {
-      state.bookingWanted = null;
-      state.booking?.cancel();
-    } else if (intent === 'start') {
-      if (state.booking) state.bookingWanted = episode;
-      else void book(episode);
-    }
-  }
-
-  async function book(episode: number): Promise<void> {
-    const scope = (state.booking = new CancellationScope());
-    setBookingStatus('pending');
-    try {
-      const outcome = await scope.run(async () => {
-        try {
-          return await bookingFirstTry.createServiceTitanBooking({ conversationId, episode, retrying: false });
-        } catch (err) {
-          if (isCancellation(err) || isConfigError(err)) throw err;
-          setBookingStatus('retrying');
-          return await bookingRetries.createServiceTitanBooking({ conversationId, episode, retrying: true });
-        }
-      });
-      setBookingStatus(outcome.status);
-    } catch (err) {
-      const stopped = isCancellation(err);
-      setBookingStatus(stopped ? 'skipped' : 'failed');
-      const reason = stopped ? optedOutReason : failureMessage(err);
-      await store.recordBookingEnded({ conversationId, episode, status: stopped ? 'skipped' : 'failed', reason });
-      if (!stopped) await recordProblem('booking-failed', reason);
-    } finally {
-      state.booking = null;
-    }
-    const wanted = state.bookingWanted;
-    state.bookingWanted = null;
-    if (wanted !== null && !(wanted === episode && state.bookingStatus === 'created')) void book(wanted);
-  }
+  const applyBooking = episodeBooking({ conversationId, state, setBookingStatus, recordProblem });
 
   /** Files one inbound message; what it asks of the assistant (assistant-reply.ts runs the turn). */
   async function fileInbound(messageId: string): Promise<AssistantAsk> {
