@@ -3,6 +3,7 @@
 // fake ServiceTitan (seeded customers, jobs, appointments, capacity). The guide's conversations,
 // handoffs, guardrails and injection attempts.
 import { DateTime } from 'luxon';
+import { SegmentedMessage } from 'sms-segments-calculator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceTitanClient } from '../clients/servicetitan/client.ts';
 import { serviceTitanEgressFor } from '../clients/servicetitan/egress.ts';
@@ -96,10 +97,11 @@ function session(phone: string, options: { bookingMode?: 'request' | 'job'; book
   };
 }
 
+/** A window as the customer reads it: the tool's "8:00 AM–12:00 PM", its en dash made ASCII (GSM-7). */
 const label = (startUtc: string, endUtc: string) => {
   const s = DateTime.fromISO(startUtc).setZone(zone);
   const e = DateTime.fromISO(endUtc).setZone(zone);
-  return `${s.toFormat('ccc LLL d')}, ${s.toFormat('h:mm a')}–${e.toFormat('h:mm a')}`;
+  return `${s.toFormat('ccc LLL d')}, ${s.toFormat('h:mm a')}-${e.toFormat('h:mm a')}`;
 };
 const windowLabel = (i: number) => {
   const start = seed.windowStarts[i]!;
@@ -115,6 +117,11 @@ describe("the guide's conversations", () => {
     expect(first.replies[0]).toBe("Hi! This is Cool Air HVAC. You're texting an automated assistant.");
     expect(first.replies.join(' ')).toContain(windowLabel(0));
     expect(first.replies.join(' ')).toContain(windowLabel(1));
+    // The en-dashed windows and the first SMS's apostrophe go out GSM-7, each text within two segments.
+    for (const reply of first.replies) {
+      const sms = new SegmentedMessage(reply);
+      expect([sms.encodingName, sms.segmentsCount <= 2]).toEqual(['GSM-7', true]);
+    }
 
     const second = await s.say('The second one please');
     expect(second.outcome).toBe('replied');

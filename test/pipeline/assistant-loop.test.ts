@@ -5,6 +5,7 @@
 // the texts on the phone, the booking or job at ServiceTitan, the flag and the conversation view.
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { SegmentedMessage } from 'sms-segments-calculator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient } from '../../api/conversations/api-test-client.ts';
 import type { ConversationWithMessages } from '../../api/conversations/get-conversation.ts';
@@ -134,6 +135,8 @@ describe('the assistant answers, looks things up and books', () => {
     expect(first[0]).toContain('Riley');
     expect(first[0]).toContain(disclosure);
     expect(first[1]).toMatch(/I have these openings: 1\) /);
+    // What the phone gets is GSM-7 (the windows' en dashes made ASCII), each text within two segments.
+    for (const sms of first.map((t) => new SegmentedMessage(t))) expect([sms.encodingName, sms.segmentsCount <= 2]).toEqual(['GSM-7', true]);
     const c = await conversationOf(existing);
     expect(c.needsAttention).toBe(false);
     expect(bookingsOf(c.id)).toHaveLength(0);
