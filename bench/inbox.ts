@@ -1,7 +1,7 @@
 // Inbox benchmark: the real finder (api/conversations/find-conversations.ts) on the generated data set —
 // first page per tab, tab counts, and search by first name, last name, full name, phone fragment and
 // message text — side by side with the plain ILIKE query a first implementation would write.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { QueryTypes } from 'sequelize';
@@ -227,6 +227,7 @@ export async function runInboxBenchmark(adminUrl: string, cfg: BenchConfig, log:
     await explainDb.sequelize.close();
   }
   const explainFile = join(benchDataDir, 'inbox-explain.txt');
+  mkdirSync(benchDataDir, { recursive: true });
   writeFileSync(explainFile, explain.join('\n\n'));
   return {
     tenants: cfg.inbox.tenants,
