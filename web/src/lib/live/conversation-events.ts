@@ -5,19 +5,16 @@ export interface ConversationUpdated {
 }
 
 /**
- * Calls `onUpdated` for each `conversation.updated` event, and `onResync` when the server says events
- * may have been missed (and after a reconnect, for the same reason). Returns the unsubscribe function.
+ * Calls `onUpdated` for each `conversation.updated` event, and `onResync` when events may have been
+ * missed: when the server says so, after a reconnect, and when the feed first opens (an update committed
+ * between the page's load and the connection would otherwise never show). Returns the unsubscribe function.
  */
 export function subscribeToConversationEvents(
   onUpdated: (event: ConversationUpdated) => void,
   onResync: () => void,
 ): () => void {
   const source = new EventSource('/api/events');
-  let opened = false;
-  const onOpen = () => {
-    if (opened) onResync();
-    opened = true;
-  };
+  const onOpen = () => onResync();
   const listener = (message: MessageEvent<string>) => {
     try {
       const data: unknown = JSON.parse(message.data);
