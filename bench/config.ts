@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { singleMachineBackgroundNice } from '../config/single-machine.ts';
 
-export const benchmarkNames = ['webhook', 'overload', 'pipeline', 'inbox', 'contacts', 'campaigns'] as const;
+export const benchmarkNames = ['webhook', 'overload', 'pipeline', 'inbox', 'contacts', 'campaigns', 'assistant'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
 export interface BenchConfig {
@@ -81,6 +81,21 @@ export interface BenchConfig {
     /** Upper bound on waiting for the big campaign to finish. */
     timeoutSeconds: number;
   };
+  /** New conversations to a number whose assistant answers, with an instant and a slow fake model. */
+  assistant: {
+    /** New conversations per second. */
+    rate: number;
+    durationSeconds: number;
+    /** The fake model's latency per call, one run each. */
+    modelLatenciesMs: number[];
+    /** 0: a tool's ServiceTitan calls cost only what our side spends on them (it counts as overhead). */
+    serviceTitanLatencyMs: number;
+    /** Answered on another tenant by the fresh worker before the measured runs, not counted. */
+    warmupConversations: number;
+    workers: number;
+    /** Upper bound on waiting for every reply of a run. */
+    timeoutSeconds: number;
+  };
   /**
    * The Temporal the stacks run on: `dev` (the CLI's dev server, SQLite in memory; the figures in
    * BENCHMARKS.md) or `server` (the production topology: the source-built server on PostgreSQL, 512 shards,
@@ -125,6 +140,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       'inbox-runs': { type: 'string' },
       'naive-runs': { type: 'string' },
       'campaign-recipients': { type: 'string' },
+      'assistant-duration': { type: 'string' },
       'no-baseline': { type: 'boolean' },
       merge: { type: 'boolean' },
       'no-report': { type: 'boolean' },
@@ -193,6 +209,15 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       serviceTitanLatencyMs: 300,
       backgroundNice: values['background-nice'] ? Number(values['background-nice']) : 10,
       timeoutSeconds: 600 + at(5_000, 100),
+    },
+    assistant: {
+      rate: 20,
+      durationSeconds: values['assistant-duration'] ? Number(values['assistant-duration']) : at(60, 5),
+      modelLatenciesMs: [0, 1500],
+      serviceTitanLatencyMs: 0,
+      warmupConversations: at(100, 20),
+      workers: 1,
+      timeoutSeconds: 600,
     },
     temporal,
     merge: Boolean(values.merge),

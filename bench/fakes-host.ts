@@ -2,13 +2,14 @@
 // nor the API shares an event loop with them. Driven over IPC by bench/processes.ts:
 //   → { id, op: 'addServiceTitanTenant', init } | { id, op: 'setLatency', openaiMs, serviceTitanMs } | { id, op: 'stats' }
 //     | { id, op: 'addTwilioAccount', accountSid, authToken } | { id, op: 'setTwilio', latencyMs, statusCallbacks }
-//     | { id, op: 'twilioSends', accountSid, window? }
+//     | { id, op: 'twilioSends', accountSid, window? } | { id, op: 'twilioSendsByTo', accountSid }
+//     | { id, op: 'seedAssistantData', tenantId, timeZone }
 //   ← { id, ok: true, result } ; first message: { type: 'ready', urls }
 // The fake Twilio's messages are folded into per-account tallies (count per recipient, time and sender of
 // each send) every 2 s, so a 100,000-message campaign does not pile up in the fakes' memory (the app never
 // fetches a message back from Twilio).
 import { startFakeOpenAI } from '../test/fakes/openai/index.ts';
-import { startFakeServiceTitan, type FakeTenantInit } from '../test/fakes/servicetitan/index.ts';
+import { seedAssistantData, startFakeServiceTitan, type FakeTenantInit } from '../test/fakes/servicetitan/index.ts';
 import { startFakeTwilio } from '../test/fakes/twilio/index.ts';
 import { loopbackTls } from '../test/support/loopback-listener.ts';
 
@@ -28,7 +29,14 @@ export type FakesRequest =
   | { id: number; op: 'addTwilioAccount'; accountSid: string; authToken: string }
   /** statusCallbacks false: statuses still advance at the fake, but nothing is posted to the app. */
   | { id: number; op: 'setTwilio'; latencyMs: number; statusCallbacks: boolean }
-  | { id: number; op: 'twilioSends'; accountSid: string; window?: { fromMs: number; toMs: number } };
+  | { id: number; op: 'twilioSends'; accountSid: string; window?: { fromMs: number; toMs: number } }
+  /** Per recipient: how many texts and when the last was created (Date.now()). */
+  | { id: number; op: 'twilioSendsByTo'; accountSid: string }
+  /** Customers, a scheduled job, technicians and open capacity for the assistant's tools (test/fakes/servicetitan/assistant-seed.ts). */
+  | { id: number; op: 'seedAssistantData'; tenantId: string; timeZone: string };
+
+/** What one recipient received from an account: texts, and when the last one was created. */
+export type TwilioSendsByTo = Record<string, { count: number; lastAt: number }>;
 
 /** What an account's messages at the fake Twilio add up to: what the customers' phones received. */
 export interface TwilioSendStats {
@@ -47,6 +55,7 @@ export interface TwilioSendStats {
 
 interface AccountSends {
   byTo: Map<string, number>;
+  lastAtByTo: Map<string, number>;
   times: number[];
   /** Index into `froms` per message, parallel to `times`. */
   fromOf: number[];
@@ -57,17 +66,22 @@ export function createTwilioTally() {
   const accounts = new Map<string, AccountSends>();
   const account = (sid: string): AccountSends => {
     let a = accounts.get(sid);
-    if (!a) accounts.set(sid, (a = { byTo: new Map(), times: [], fromOf: [], froms: [] }));
+    if (!a) accounts.set(sid, (a = { byTo: new Map(), lastAtByTo: new Map(), times: [], fromOf: [], froms: [] }));
     return a;
   };
   return {
     add(m: { accountSid: string; to: string; from: string; dateCreated: Date }): void {
       const a = account(m.accountSid);
       a.byTo.set(m.to, (a.byTo.get(m.to) ?? 0) + 1);
+      a.lastAtByTo.set(m.to, Math.max(a.lastAtByTo.get(m.to) ?? 0, m.dateCreated.getTime()));
       let from = a.froms.indexOf(m.from);
       if (from < 0) from = a.froms.push(m.from) - 1;
       a.times.push(m.dateCreated.getTime());
       a.fromOf.push(from);
+    },
+    byTo(sid: string): TwilioSendsByTo {
+      const a = account(sid);
+      return Object.fromEntries([...a.byTo].map(([to, count]) => [to, { count, lastAt: a.lastAtByTo.get(to) ?? 0 }]));
     },
     stats(sid: string, window?: { fromMs: number; toMs: number }): TwilioSendStats {
       const a = account(sid);
@@ -154,7 +168,10 @@ if (import.meta.main) {
     } else if (req.op === 'twilioSends') {
       foldTwilio();
       result = tally.stats(req.accountSid, req.window);
-    }
+    } else if (req.op === 'twilioSendsByTo') {
+      foldTwilio();
+      result = tally.byTo(req.accountSid);
+    } else if (req.op === 'seedAssistantData') seedAssistantData(serviceTitan, { tenantId: req.tenantId, timeZone: req.timeZone });
     send({ id: req.id, ok: true, result });
   });
   const stop = async () => {

@@ -50,12 +50,13 @@ export function customerNumbers(count: number, seed: number): string[] {
   return Array.from({ length: count }, (_, i) => `+1737${String((seed * 10_007 + i) % 10_000_000).padStart(7, '0')}`);
 }
 
-export function planWebhooks(tenant: BenchTenant, publicBaseUrl: string, customers: string[], count: number, offset = 0): PlannedRequest[] {
+/** `texts`: what the customers write, in turn (default: a mix of service requests and replies). */
+export function planWebhooks(tenant: BenchTenant, publicBaseUrl: string, customers: string[], count: number, offset = 0, texts: readonly string[] = customerTexts): PlannedRequest[] {
   const url = `${publicBaseUrl}/api/twilio/inbound`;
   const planned: PlannedRequest[] = [];
   for (let i = 0; i < count; i++) {
     const from = customers[(offset + i) % customers.length] as string;
-    const text = customerTexts[(offset + i) % customerTexts.length] as string;
+    const text = texts[(offset + i) % texts.length] as string;
     const sid = `SM${randomBytes(16).toString('hex')}`;
     const params = inboundParams({ to: tenant.ourNumber, from, body: text, accountSid: tenant.accountSid, messageSid: sid });
     const body = formEncode(params);

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../config/env.ts';
 import { findOrStartTestPostgres } from '../scripts/postgres-server.ts';
+import { runAssistantBenchmark } from './assistant.ts';
 import { runCampaignsBenchmark } from './campaigns.ts';
 import { benchConfig, benchmarkNames, type BenchConfig, type BenchmarkName } from './config.ts';
 import { runContactsBenchmark } from './contacts.ts';
@@ -38,7 +39,7 @@ async function onFreshStack<T>(cfg: BenchConfig, body: (stack: Stack) => Promise
 }
 
 /**
- * Each section with its figures. Webhook, pipeline and campaigns each get a fresh stack (database, Temporal
+ * Each section with its figures. Webhook, overload, pipeline, campaigns and assistant each get a fresh stack (database, Temporal
  * dev server, API, fakes): the webhook run leaves ~17,000 workflows in the dev server's in-memory SQLite,
  * which slowed a pipeline run measured after it on the same server by about a quarter.
  */
@@ -61,6 +62,9 @@ async function runSection(name: BenchmarkName, cfg: BenchConfig, results: BenchR
       return;
     case 'campaigns':
       results.campaigns = await onFreshStack(cfg, (stack) => runCampaignsBenchmark(stack, cfg, log));
+      return;
+    case 'assistant':
+      results.assistant = await onFreshStack(cfg, (stack) => runAssistantBenchmark(stack, cfg, log));
       return;
     default: {
       // A name in benchmarkNames without a case here does not compile.
@@ -95,6 +99,7 @@ async function main(): Promise<number> {
     inbox: null,
     contacts: null,
     campaigns: null,
+    assistant: null,
     sections: {},
     failures: [],
   };

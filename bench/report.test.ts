@@ -1,6 +1,7 @@
-// BENCHMARKS.md as a reader gets it from a results file: the campaigns section's tables and target rows, a
+// BENCHMARKS.md as a reader gets it from a results file: the campaigns and assistant sections' tables and target rows, a
 // failed section shown as missed, and a --merge that keeps the earlier run's sections and header.
 import { describe, expect, it } from 'vitest';
+import { assistantTexts, measureRun, type AssistantResults, type AssistantRun } from './assistant.ts';
 import type { CampaignsResults } from './campaigns.ts';
 import { renderReport } from './report.ts';
 import { mergeResults, normalizeResults, type BenchResults } from './results.ts';
@@ -127,6 +128,109 @@ describe('the campaigns section of BENCHMARKS.md', () => {
     const targets = tableAfter(small, '## Targets');
     expect(targets.find((r) => r[0]?.startsWith('Campaign sends'))?.[2]).toBe('**met**, goal missed at reduced size');
     expect(targets.find((r) => r[0]?.startsWith('1 message/s'))?.[0]).toContain('(here 10 s)');
+  });
+});
+
+function assistantRun(modelLatencyMs: number, overheadP50: number, overheadP99: number, overrides: Partial<AssistantRun> = {}): AssistantRun {
+  const kind = (k: 'all' | 'booking' | 'question', calls: number) => ({
+    kind: k,
+    replied: k === 'all' ? 1200 : 600,
+    total: summary(overheadP50 + calls * modelLatencyMs, overheadP99 + calls * modelLatencyMs),
+    overhead: summary(overheadP50, overheadP99),
+    modelCallsPerTurn: calls,
+  });
+  return {
+    modelLatencyMs,
+    rate: 20,
+    durationSeconds: 60,
+    sent: 1200,
+    acked: 1200,
+    webhookErrors: 0,
+    replied: 1200,
+    handedOff: 0,
+    duplicated: 0,
+    missing: 0,
+    textsAtFake: 2400,
+    throughput: 19.6,
+    spanSeconds: 61.2,
+    byKind: [kind('all', 2.5), kind('booking', 3), kind('question', 2)],
+    modelCalls: { counted: 3000, atFake: 3000 },
+    traceModelCallMs: summary(modelLatencyMs + 40, modelLatencyMs + 200),
+    cpuMsPerTurn: { workers: 61.4, temporal: 40.2, api: 3.25 },
+    ...overrides,
+  };
+}
+
+const assistant: AssistantResults = {
+  workers: 1,
+  warmupConversations: 100,
+  serviceTitanLatencyMs: 0,
+  texts: assistantTexts,
+  runs: [assistantRun(0, 120, 640), assistantRun(1500, 210, 1300)],
+};
+
+describe('the assistant section of BENCHMARKS.md', () => {
+  const md = renderReport(results({ assistant }), '');
+
+  it('shows total and overhead per model and kind of message, and the run figures', () => {
+    const latency = tableAfter(md, '## Assistant');
+    expect(latency.every((r) => r.length === 12)).toBe(true);
+    expect(latency.slice(2).map((r) => `${r[0]} ${r[1]}`)).toEqual([
+      'instant all',
+      'instant booking (availability)',
+      'instant question',
+      '1.5 s a call all',
+      '1.5 s a call booking (availability)',
+      '1.5 s a call question',
+    ]);
+    // 1.5 s model, all: total p50 = overhead 210 + 2.5 calls × 1500 ms.
+    expect(latency[5]?.slice(2, 8)).toEqual(['1200', '3960', '4505', '5050', '7575', '**210**']);
+    const runs = tableAfter(md, '| model | sent / acknowledged');
+    expect(runs[2]).toEqual(['instant', '1200 / 1200 / 0', '1200', '19.6', '61.2', '2400', 'yes (1200/1200)', '0', '3000 / 3000', '40.0 / 200', '61 / 40 / 3.3']);
+    expect(md).toContain(assistantTexts.booking);
+  });
+
+  it('adds the overhead targets: p50 met with the goal missed, p99 missed by the slow model', () => {
+    const targets = tableAfter(md, '## Targets');
+    const verdict = (start: string) => targets.find((r) => r[0]?.startsWith(start))?.slice(1);
+    expect(verdict('Assistant overhead p50 ≤ 300 ms')).toEqual(['p50 instant 120 ms, 1.5 s a call 210 ms', '**met**, goal missed']);
+    expect(verdict('Assistant overhead p99 ≤ 1 s')).toEqual(['p99 instant 640 ms, 1.5 s a call 1300 ms', '**missed**']);
+  });
+
+  it('misses the targets when a conversation got no reply or one twice, however fast the rest', () => {
+    const fast = renderReport(results({ assistant: { ...assistant, runs: [assistantRun(0, 50, 100, { duplicated: 1 })] } }), '');
+    const targets = tableAfter(fast, '## Targets');
+    expect(targets.find((r) => r[0]?.startsWith('Assistant overhead p50'))?.[2]).toBe('**missed**, goal met');
+    expect(tableAfter(fast, '| model | sent / acknowledged')[2]?.[6]).toBe('**no**: 0 missing, 1 doubled');
+  });
+});
+
+describe('an assistant run measured from the acknowledged webhooks, the turns and the fake Twilio', () => {
+  const modelStep = (ms: number) => ({ kind: 'model' as const, name: 'gpt-5-mini', ms, tokens: { prompt: 1, completion: 1 }, finishReason: 'stop', toolCalls: [] });
+  const tool = { kind: 'tool' as const, name: 'check_availability', ms: 20, input: {}, output: {}, handoff: false };
+
+  it('subtracts the model calls at the fake latency (the classifier included), counts doubled and missing replies', () => {
+    const run = measureRun({
+      modelLatencyMs: 1500,
+      rate: 20,
+      durationSeconds: 1,
+      load: { sent: 4, errorCount: 0, acked: [{ from: 'a', at: 1000 }, { from: 'b', at: 1050 }, { from: 'c', at: 1100 }, { from: 'd', at: 1150 }] },
+      kindOf: new Map([['a', 'booking'], ['b', 'question'], ['c', 'booking'], ['d', 'question']]),
+      rows: [
+        { phone: 'a', outcome: 'replied', trace: [modelStep(1560), tool, modelStep(1540)], replies: 2 },
+        { phone: 'b', outcome: 'replied', trace: [modelStep(1550)], replies: 2 },
+        { phone: 'c', outcome: 'replied', trace: [modelStep(1500), tool, modelStep(1500)], replies: 2 },
+        { phone: 'd', outcome: null, trace: null, replies: 0 },
+      ],
+      byTo: { a: { count: 2, lastAt: 1000 + 4700 }, b: { count: 3, lastAt: 1050 + 3200 }, c: { count: 1, lastAt: 9000 } },
+    });
+    expect(run).toMatchObject({ replied: 2, duplicated: 1, missing: 2, handedOff: 0, textsAtFake: 6, modelCalls: { counted: 5 } });
+    const [all, booking, question] = run.byKind;
+    expect(all?.overhead).toMatchObject({ n: 2, min: 200, max: 200 });
+    expect(booking?.total.p50).toBe(4700);
+    expect(question?.overhead.p50).toBe(200);
+    expect(run.spanSeconds).toBeCloseTo(4.7);
+    expect(run.traceModelCallMs.n).toBe(3);
   });
 });
 

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { temporalBinary } from '../scripts/temporal-dev-server.ts';
 import { temporalServerVersion } from '../scripts/temporal-server.ts';
 import { singleMachineWorkerLimits } from '../config/single-machine.ts';
+import { assistantOverheadTargets, type AssistantResults } from './assistant.ts';
 import { campaignSendsGoal, campaignSendsTarget, historyEventsLimit, pacedTolerance, webhookP99TargetMs, type CampaignsResults } from './campaigns.ts';
 import { benchmarkNames } from './config.ts';
 import { contactsTargetP95Ms } from './contacts.ts';
@@ -94,6 +95,75 @@ function sectionLines(r: BenchResults): string[] {
   }
   for (const f of r.failures ?? []) lines.push(`- **Failed: ${f.section}** at ${f.at}: ${cell(f.error)}`);
   return lines;
+}
+
+const modelLabel = (latencyMs: number) => (latencyMs === 0 ? 'instant' : `${num(latencyMs / 1000, 1)} s a call`);
+
+export function renderAssistant(ar: AssistantResults, targets: string[]): string[] {
+  const out: string[] = [];
+  const first = ar.runs[0];
+  out.push('## Assistant', '');
+  out.push(
+    `New conversations at ${first?.rate ?? '–'}/s for ${first?.durationSeconds ?? '–'} s (signed inbound webhooks, open loop as in the webhook section) to a number whose assistant answers in auto mode (always open, ServiceTitan connected with the availability and booking tools on, its data seeded at the fake), through the real conversation workflow and ${ar.workers} worker process; replies go out through the real twilio SDK to the fake Twilio. ` +
+      `Every other customer writes "${ar.texts.booking}" (the model asks for check_availability, the tool reads the fake ServiceTitan, the model answers with the windows: two model calls) and the rest "${ar.texts.question}" (one model call, a plain answer); every message is classified first (one more model call). ` +
+      `Once with an instant fake model and once with one that takes 1.5 s a call (the classifier's and the turn's alike); the fake ServiceTitan answers in ${ar.serviceTitanLatencyMs} ms, so its tool call counts as our own cost, and the fake Twilio in 0 ms (status callbacks not posted). ` +
+      `Each freshly started worker first answers ${ar.warmupConversations} warm-up conversations of another tenant (not counted).`,
+    '',
+    "Total: from the webhook's 200 to the reply's last text (the answer, after the first SMS with the disclosure) created at the fake Twilio, matched by the customer's number. " +
+      "Overhead: total − model calls × the fake model's latency per call, the calls counted as the classifier's one plus the model steps in the turn's stored trace (the fake's own count beside it). " +
+      "The trace's per-call ms is not subtracted: it is workflow time across the model call's activity, so the activity's dispatch and the workflow task that resumes the turn are in it (shown in its own row). " +
+      'Throughput = replied ÷ (last reply at the fake − first 200). Latencies in ms.',
+    '',
+  );
+  out.push(row(['model', 'messages', 'replied', 'total p50', 'p95', 'p99', 'max', '**overhead p50**', 'p95', 'p99', 'max', 'model calls per turn']));
+  out.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  for (const run of ar.runs) {
+    for (const k of run.byKind) {
+      const label = k.kind === 'all' ? 'all' : k.kind === 'booking' ? 'booking (availability)' : 'question';
+      out.push(row([modelLabel(run.modelLatencyMs), label, k.replied, ...pcts(k.total), `**${ms(k.overhead.p50)}**`, ms(k.overhead.p95), ms(k.overhead.p99), ms(k.overhead.max), num(k.modelCallsPerTurn, 2)]));
+    }
+  }
+  out.push('');
+  out.push(row(['model', 'sent / acknowledged / webhook errors', 'replied', 'replies/s', 'span (s)', 'texts at the fake', 'replied exactly once', 'handed off', 'model calls counted / at the fake', 'trace ms per model call p50 / p99', 'CPU ms/turn: workers / Temporal / API']));
+  out.push(row(['---', '---', '---:', '---:', '---:', '---:', '---', '---:', '---', '---', '---']));
+  for (const run of ar.runs) {
+    const once = run.duplicated === 0 && run.missing === 0 ? `yes (${run.replied}/${run.acked})` : `**no**: ${run.missing} missing, ${run.duplicated} doubled`;
+    const c = run.cpuMsPerTurn;
+    out.push(
+      row([
+        modelLabel(run.modelLatencyMs),
+        `${run.sent} / ${run.acked} / ${run.webhookErrors}`,
+        run.replied,
+        num(run.throughput),
+        num(run.spanSeconds),
+        run.textsAtFake,
+        once,
+        run.handedOff,
+        `${run.modelCalls.counted} / ${Number.isFinite(run.modelCalls.atFake) ? run.modelCalls.atFake : '–'}`,
+        `${ms(run.traceModelCallMs.p50)} / ${ms(run.traceModelCallMs.p99)}`,
+        `${num(c.workers, 0)} / ${num(c.temporal, 0)} / ${num(c.api, 1)}`,
+      ]),
+    );
+  }
+  out.push('');
+  if (ar.runs.length) {
+    const t = assistantOverheadTargets;
+    const overall = ar.runs.map((run) => ({ label: modelLabel(run.modelLatencyMs), overhead: run.byKind.find((k) => k.kind === 'all')?.overhead, run }));
+    const measured = (pick: (s: Summary) => number) => overall.map((o) => `${o.label} ${o.overhead ? ms(pick(o.overhead)) : '–'} ms`).join(', ');
+    const p50s = overall.map((o) => o.overhead?.p50 ?? Number.NaN);
+    const p99s = overall.map((o) => o.overhead?.p99 ?? Number.NaN);
+    const complete = overall.every((o) => o.run.missing === 0 && o.run.duplicated === 0);
+    const rate = first?.rate ?? 0;
+    targets.push(
+      row([
+        `Assistant overhead p50 ≤ ${t.p50Ms} ms at ${rate} new conversations/s (goal ≤ ${t.goalP50Ms} ms), every conversation replied exactly once`,
+        `p50 ${measured((s) => s.p50)}`,
+        `${met(complete && p50s.every((v) => v <= t.p50Ms))}, goal ${p50s.every((v) => v <= t.goalP50Ms) ? 'met' : 'missed'}`,
+      ]),
+    );
+    targets.push(row([`Assistant overhead p99 ≤ ${num(t.p99Ms / 1000, 0)} s at ${rate} new conversations/s`, `p99 ${measured((s) => s.p99)}`, met(complete && p99s.every((v) => v <= t.p99Ms))]));
+  }
+  return out;
 }
 
 export function renderCampaigns(cs: CampaignsResults, targets: string[]): string[] {
@@ -410,6 +480,7 @@ export function renderReport(r: BenchResults, analysis: string): string {
   }
 
   if (r.campaigns) out.push(...renderCampaigns(r.campaigns, targets));
+  if (r.assistant) out.push(...renderAssistant(r.assistant, targets));
 
   // A section that failed has no figures: its row says so instead of silently vanishing.
   for (const f of r.failures ?? []) targets.push(row([`${f.section} section completes`, `failed: ${cell(f.error)}`, met(false)]));

@@ -1,6 +1,7 @@
 // What `npm run bench` writes to .data/bench/results.json: the run's header, each section's figures (null
 // when not run), when each section ran, and the sections that failed. `--merge` overlays the sections of
 // this run on the previous file, so one section can be re-run (or added) without re-running the rest.
+import type { AssistantResults } from './assistant.ts';
 import type { CampaignsResults } from './campaigns.ts';
 import { benchmarkNames, type BenchmarkName } from './config.ts';
 import type { ContactsResults } from './contacts.ts';
@@ -39,6 +40,7 @@ export interface BenchResults {
   inbox: InboxResults | null;
   contacts: ContactsResults | null;
   campaigns: CampaignsResults | null;
+  assistant: AssistantResults | null;
   /** Absent in files written before sections were timed one by one. */
   sections?: Partial<Record<BenchmarkName, SectionRun>>;
   failures?: BenchFailure[];

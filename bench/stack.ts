@@ -16,7 +16,7 @@ import { SecretBox } from '../secrets/secret-box.ts';
 import { failureConverterPath } from '../temporal/data-converter.ts';
 import { createPhoneNumber, createServiceTitanConfig, createTenant } from '../test/support/factories.ts';
 import { workflowsPath } from '../worker.ts';
-import type { FakesStats, FakeUrls, TwilioSendStats } from './fakes-host.ts';
+import type { FakesStats, FakeUrls, TwilioSendsByTo, TwilioSendStats } from './fakes-host.ts';
 import { databaseUrl } from './inbox-data.ts';
 import { envVars, spawnBenchChild, type BenchChild } from './processes.ts';
 import { quietBundlerLogger } from '../test/support/quiet-bundler-logger.ts';
@@ -28,6 +28,8 @@ export interface BenchTenant {
   accountSid: string;
   authToken: string;
   ourNumber: string;
+  /** The tenant's id at the fake ServiceTitan. */
+  serviceTitanTenantId: string;
 }
 
 export interface BenchTemporal {
@@ -72,6 +74,10 @@ export interface Stack {
   setTwilio(options: { latencyMs: number; statusCallbacks: boolean }): Promise<void>;
   /** What the fake Twilio received from the account: per recipient, and in a time window. */
   twilioSends(accountSid: string, window?: { fromMs: number; toMs: number }): Promise<TwilioSendStats>;
+  /** Per recipient of the account: texts received and when the last was created at the fake. */
+  twilioSendsByTo(accountSid: string): Promise<TwilioSendsByTo>;
+  /** The fake ServiceTitan tenant gets what the assistant's tools look up (customers, a job, open capacity). */
+  seedAssistantServiceTitan(tenant: BenchTenant, timeZone: string): Promise<void>;
   /** `envOverrides`: e.g. the worker limits `npm start` sets (bench/overload.ts). */
   startWorkers(count: number, nodeArgs?: string[], envOverrides?: Record<string, string>): Promise<BenchChild[]>;
   close(): Promise<void>;
@@ -173,7 +179,7 @@ export async function startStack(adminUrl: string, log: (line: string) => void, 
           bookingProvider: '77',
           enabled: true,
         });
-        return { id: tenant.id, accountSid: tenant.twilioAccountSid ?? '', authToken, ourNumber };
+        return { id: tenant.id, accountSid: tenant.twilioAccountSid ?? '', authToken, ourNumber, serviceTitanTenantId: st.tenantId };
       },
       async setLatency(openaiMs, serviceTitanMs) {
         await fakes.request({ op: 'setLatency', openaiMs, serviceTitanMs });
@@ -186,6 +192,10 @@ export async function startStack(adminUrl: string, log: (line: string) => void, 
         await fakes.request({ op: 'setTwilio', ...options });
       },
       twilioSends: (accountSid, window) => fakes.request<TwilioSendStats>({ op: 'twilioSends', accountSid, ...(window ? { window } : {}) }),
+      twilioSendsByTo: (accountSid) => fakes.request<TwilioSendsByTo>({ op: 'twilioSendsByTo', accountSid }),
+      async seedAssistantServiceTitan(tenant, timeZone) {
+        await fakes.request({ op: 'seedAssistantData', tenantId: tenant.serviceTitanTenantId, timeZone });
+      },
       async startWorkers(count, nodeArgs, envOverrides) {
         const started = await Promise.all(
           Array.from({ length: count }, (_, i) =>
