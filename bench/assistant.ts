@@ -45,8 +45,9 @@ export interface AssistantRun {
   webhookErrors: number;
   /** Conversations whose every reply text reached the fake Twilio. */
   replied: number;
-  /** Replies that were a handoff rather than an answer (a model or tool failure, a guardrail). */
+  /** Replies that were a handoff rather than an answer (a model or tool failure, a guardrail), and why. */
   handedOff: number;
+  handoffReasons: Record<string, number>;
   /** Conversations that got more texts at the fake than the assistant recorded (sent twice), and fewer. */
   duplicated: number;
   missing: number;
@@ -111,13 +112,14 @@ async function assistantTenant(stack: Stack, label: string): Promise<BenchTenant
 interface TurnRow {
   phone: string;
   outcome: string | null;
+  handoffReason: string | null;
   trace: TraceEntry[] | null;
   replies: number;
 }
 
 const turnRows = (stack: Stack, tenantId: string) =>
   stack.db.sequelize.query<TurnRow>(
-    `SELECT ct.phone, t.outcome, t.trace,
+    `SELECT ct.phone, t.outcome, t.handoff_reason AS "handoffReason", t.trace,
             (SELECT count(*)::int FROM messages m WHERE m.conversation_id = cv.id AND m.author = 'assistant') AS replies
        FROM conversations cv
        JOIN contacts ct ON ct.id = cv.contact_id
@@ -217,6 +219,7 @@ export function measureRun(input: {
   const traceMs: number[] = [];
   let replied = 0;
   let handedOff = 0;
+  const handoffReasons: Record<string, number> = {};
   let duplicated = 0;
   let missing = 0;
   let textsAtFake = 0;
@@ -233,7 +236,11 @@ export function measureRun(input: {
     }
     if (fake.count > expected) duplicated++;
     replied++;
-    if (row.outcome !== 'replied') handedOff++;
+    if (row.outcome !== 'replied') {
+      handedOff++;
+      const why = row.handoffReason ?? row.outcome;
+      handoffReasons[why] = (handoffReasons[why] ?? 0) + 1;
+    }
     const modelSteps = (row.trace ?? []).filter((t) => t.kind === 'model');
     for (const step of modelSteps) traceMs.push(step.ms);
     // The classifier's call files the message before the turn: one per inbound message, at the same latency.
@@ -264,6 +271,7 @@ export function measureRun(input: {
     webhookErrors: load.errorCount,
     replied,
     handedOff,
+    handoffReasons,
     duplicated,
     missing,
     textsAtFake,

@@ -148,6 +148,7 @@ function assistantRun(modelLatencyMs: number, overheadP50: number, overheadP99: 
     webhookErrors: 0,
     replied: 1200,
     handedOff: 0,
+    handoffReasons: {},
     duplicated: 0,
     missing: 0,
     textsAtFake: 2400,
@@ -166,7 +167,7 @@ const assistant: AssistantResults = {
   warmupConversations: 100,
   serviceTitanLatencyMs: 0,
   texts: assistantTexts,
-  runs: [assistantRun(0, 120, 640), assistantRun(1500, 210, 1300)],
+  runs: [assistantRun(0, 120, 640, { handedOff: 1, handoffReasons: { 'the check_availability tool failed (timeout)': 1 } }), assistantRun(1500, 210, 1300)],
 };
 
 describe('the assistant section of BENCHMARKS.md', () => {
@@ -186,7 +187,8 @@ describe('the assistant section of BENCHMARKS.md', () => {
     // 1.5 s model, all: total p50 = overhead 210 + 2.5 calls × 1500 ms.
     expect(latency[5]?.slice(2, 8)).toEqual(['1200', '3960', '4505', '5050', '7575', '**210**']);
     const runs = tableAfter(md, '| model | sent / acknowledged');
-    expect(runs[2]).toEqual(['instant', '1200 / 1200 / 0', '1200', '19.6', '61.2', '2400', 'yes (1200/1200)', '0', '3000 / 3000', '40.0 / 200', '61 / 40 / 3.3']);
+    expect(runs[2]).toEqual(['instant', '1200 / 1200 / 0', '1200', '19.6', '61.2', '2400', 'yes (1200/1200)', '1', '3000 / 3000', '40.0 / 200', '61 / 40 / 3.3']);
+    expect(md).toContain('Handed off because: the check_availability tool failed (timeout) × 1 (instant).');
     expect(md).toContain(assistantTexts.booking);
   });
 
@@ -217,14 +219,14 @@ describe('an assistant run measured from the acknowledged webhooks, the turns an
       load: { sent: 4, errorCount: 0, acked: [{ from: 'a', at: 1000 }, { from: 'b', at: 1050 }, { from: 'c', at: 1100 }, { from: 'd', at: 1150 }] },
       kindOf: new Map([['a', 'booking'], ['b', 'question'], ['c', 'booking'], ['d', 'question']]),
       rows: [
-        { phone: 'a', outcome: 'replied', trace: [modelStep(1560), tool, modelStep(1540)], replies: 2 },
-        { phone: 'b', outcome: 'replied', trace: [modelStep(1550)], replies: 2 },
-        { phone: 'c', outcome: 'replied', trace: [modelStep(1500), tool, modelStep(1500)], replies: 2 },
-        { phone: 'd', outcome: null, trace: null, replies: 0 },
+        { phone: 'a', outcome: 'replied', handoffReason: null, trace: [modelStep(1560), tool, modelStep(1540)], replies: 2 },
+        { phone: 'b', outcome: 'handoff', handoffReason: 'the model answered nothing', trace: [modelStep(1550)], replies: 2 },
+        { phone: 'c', outcome: 'replied', handoffReason: null, trace: [modelStep(1500), tool, modelStep(1500)], replies: 2 },
+        { phone: 'd', outcome: null, handoffReason: null, trace: null, replies: 0 },
       ],
       byTo: { a: { count: 2, lastAt: 1000 + 4700 }, b: { count: 3, lastAt: 1050 + 3200 }, c: { count: 1, lastAt: 9000 } },
     });
-    expect(run).toMatchObject({ replied: 2, duplicated: 1, missing: 2, handedOff: 0, textsAtFake: 6, modelCalls: { counted: 5 } });
+    expect(run).toMatchObject({ replied: 2, duplicated: 1, missing: 2, handedOff: 1, handoffReasons: { 'the model answered nothing': 1 }, textsAtFake: 6, modelCalls: { counted: 5 } });
     const [all, booking, question] = run.byKind;
     expect(all?.overhead).toMatchObject({ n: 2, min: 200, max: 200 });
     expect(booking?.total.p50).toBe(4700);

@@ -146,6 +146,8 @@ export function renderAssistant(ar: AssistantResults, targets: string[]): string
     );
   }
   out.push('');
+  const handoffs = ar.runs.flatMap((run) => Object.entries(run.handoffReasons ?? {}).map(([why, n]) => `${cell(why)} × ${n} (${modelLabel(run.modelLatencyMs)})`));
+  if (handoffs.length) out.push(`Handed off because: ${handoffs.join('; ')}.`, '');
   if (ar.runs.length) {
     const t = assistantOverheadTargets;
     const overall = ar.runs.map((run) => ({ label: modelLabel(run.modelLatencyMs), overhead: run.byKind.find((k) => k.kind === 'all')?.overhead, run }));
