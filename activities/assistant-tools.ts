@@ -1,7 +1,8 @@
 // The assistant's tools for one conversation, as the tool-call activity runs them: the tenant's
 // ServiceTitan client (null while its integration is off or incomplete: every ServiceTitan tool then
 // hands over) and, in request mode, the booking request kept on the session, which the episode's
-// booking (create-servicetitan-booking.ts) carries as its `start` through the exactly-once path.
+// booking (create-servicetitan-booking.ts) carries as its `start` through the exactly-once path, or, when
+// that booking exists already, the workflow's update-servicetitan-booking-request.ts PATCHes onto it.
 import { createToolExecutor, defaultApplicationGuid, type ToolExecutor } from '../assistant/tools/tool-executor.ts';
 import { serviceTitanClientFor, type ServiceTitanConnection } from '../clients/servicetitan/index.ts';
 import { saveBookingRequest } from '../db/repositories/assistant-sessions.ts';

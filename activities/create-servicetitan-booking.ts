@@ -6,14 +6,14 @@ import { ServiceTitanError } from '../clients/servicetitan/errors.ts';
 import { bookingPriorities, type BookingPriority } from '../clients/servicetitan/types.ts';
 import { notifyConversationUpdated, notifyConversationUpdatedSql } from '../db/conversation-events.ts';
 import { isBookable, loadServiceTitanConfig, missingBookingFields, type BookableServiceTitanSettings } from '../db/tenant-secrets.ts';
-import { bookingExternalId, formatBookingSummary, formatTranscript } from '../domain/conversation-summary.ts';
+import { bookingExternalId } from '../domain/conversation-summary.ts';
 import { optedOutReason } from '../domain/conversation-rules.ts';
 import { formatPhoneForDisplay, nationalNumber } from '../domain/phone.ts';
 import { fillContactName } from '../db/repositories/contact-names.ts';
 import { bookingRequestFor } from '../db/repositories/assistant-sessions.ts';
-import { loadBookingContext } from './load-booking-context.ts';
+import { lockEpisodeBooking } from './episode-booking-lock.ts';
+import { episodeBookingSummary } from './episode-booking-summary.ts';
 import type { ActivityDeps, BookingOutcome } from './types.ts';
-
 
 export interface BookingInput {
   conversationId: string;
@@ -74,22 +74,11 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
     let foundName: string | null = null;
     try {
       const outcome = await sequelize.transaction(async (transaction): Promise<BookingOutcome> => {
-        // Bounded wait: a stuck earlier attempt holds the lock at most for its own HTTP timeouts.
-        await sequelize.query("SELECT set_config('lock_timeout', '25s', true), pg_advisory_xact_lock(hashtext(:key))", {
-          replacements: { key: `servicetitan-booking:${conversationId}` },
-          type: QueryTypes.SELECT,
-          transaction,
-        });
-        // A separate statement: its snapshot is taken after the lock, so it sees what the holder committed.
-        const [fresh] = await sequelize.query<{ service_titan_booking_id: string | null; episode: number; category: string; opted_out: boolean }>(
-          `SELECT cv.service_titan_booking_id, cv.episode, cv.category, ct.opted_out
-             FROM conversations cv JOIN contacts ct ON ct.id = cv.contact_id WHERE cv.id = :conversationId`,
-          { replacements: { conversationId }, type: QueryTypes.SELECT, transaction },
-        );
+        const fresh = await lockEpisodeBooking(sequelize, conversationId, transaction);
         if (!fresh || fresh.episode !== episode) return { status: 'skipped', reason: 'a later episode started' };
-        if (fresh.service_titan_booking_id) return { status: 'created', bookingId: fresh.service_titan_booking_id };
+        if (fresh.bookingId) return { status: 'created', bookingId: fresh.bookingId };
         // After an opt-out nothing more is created at ServiceTitan, whatever attempt this is.
-        if (fresh.opted_out || fresh.category === 'opt_out') {
+        if (fresh.optedOut) {
           await models.Conversation.update({ bookingStatus: 'skipped', bookingLastError: optedOutReason }, { where: { id: conversationId }, transaction });
           return { status: 'skipped', reason: optedOutReason };
         }
@@ -141,21 +130,11 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
     const existing = await client.findBookingByExternalId(provider, externalId);
     if (existing) return { id: String(existing.id), customerName: null };
 
-    const booking = await loadBookingContext(db, conversationId, 5);
-    if (!booking) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
-    const { contact } = booking;
-    const category = booking.category === 'complaint' ? 'complaint' : 'engaged';
     // A window the customer chose with the assistant (request mode) is the booking's `start`.
     const request = await bookingRequestFor(db, conversationId, episode);
-    const summary = (request ? `Booked by text with the assistant: ${request.label} (${request.summary})\n` : '') + formatBookingSummary({
-      tenantName: booking.tenantName,
-      twilioNumber: booking.ourNumber,
-      lastInboundMessage: booking.lastInboundMessage,
-      transcript: formatTranscript(booking.recentMessages, 5, 800),
-      category,
-      conversationUrl: `${env.PUBLIC_BASE_URL}/conversations/${conversationId}`,
-      campaign: booking.campaign,
-    });
+    const made = await episodeBookingSummary(db, env.PUBLIC_BASE_URL, conversationId, request);
+    if (!made) throw ApplicationFailure.nonRetryable(`Conversation ${conversationId} not found`, 'ServiceTitanConfigError');
+    const { context: { contact }, category, summary } = made;
     const fullName = [contact.firstName, contact.lastName].filter(Boolean).join(' ');
     const customer = await client.findCustomerByPhone(contact.phone).catch(() => null);
     const created = await client.createBooking(provider, {
@@ -179,7 +158,7 @@ export function serviceTitanBookingAttempt(deps: ActivityDeps) {
 }
 
 /** Configuration and data problems stop the retries; outages and rate limits back off and retry. */
-function toFailure(err: unknown): ApplicationFailure {
+export function toFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof ServiceTitanError) {
     if (!err.retryable) return ApplicationFailure.nonRetryable(err.message, 'ServiceTitanConfigError');

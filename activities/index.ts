@@ -15,12 +15,14 @@ import { recordBookingEnded, recordOutboundFailure, recordProblem } from './reco
 import { sendCampaignMessage } from './send-campaign-message.ts';
 import { sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
+import { updateServiceTitanBookingRequest } from './update-servicetitan-booking-request.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
 export type { Lifecycle } from './conversation-lifecycle.ts';
 export type { CampaignSendOutcome } from './send-campaign-message.ts';
 export type { CampaignSendPlan } from './campaign-run.ts';
 export type { AssistantTurnPlan, RecordedTurnResult } from './assistant-turns.ts';
+export type { BookingRequestUpdate } from './update-servicetitan-booking-request.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -38,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     prepareAssistantTurn: prepareAssistantTurn(deps),
     callAssistantModel: callAssistantModel({ assistantModel: deps.assistantModel ?? null }),
     runAssistantTool: runAssistantTool({ toolExecutorFor: assistantToolExecutorFor(deps) }),
+    updateServiceTitanBookingRequest: updateServiceTitanBookingRequest(deps),
     recordAssistantTurn: recordAssistantTurn(deps),
     importContacts: importContacts(deps),
     markContactImportFailed: markContactImportFailed(deps),

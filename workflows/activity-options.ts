@@ -58,3 +58,13 @@ export const assistantToolOptions: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
 };
 export const assistantTool = proxyActivities<Activities>(assistantToolOptions);
+
+/**
+ * A booking request's window reaching the episode's existing booking (PATCH while it is New). The customer
+ * is waiting: a few tries, heartbeating so a killed worker is noticed in seconds; then the turn hands over.
+ */
+export const assistantBookingUpdate = proxyActivities<Activities>({
+  startToCloseTimeout: '60s',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['ServiceTitanConfigError'] },
+});

@@ -6,13 +6,15 @@
 // did, recorded once per last inbound message). Messages arriving while it thinks join the turn: one
 // reply to a burst; the turn runs again at most twice, and what comes after gets a reply of its own.
 // Replies go out through the outbox's send activity, so an unknown outcome is never resent.
+// A booking request (request mode) in an episode whose booking exists already reaches that booking
+// while ServiceTitan still has it New (updateServiceTitanBookingRequest); otherwise the turn hands over.
 import { isCancellation } from '@temporalio/workflow';
 import type { AssistantTurnPlan } from '../activities/index.ts';
 import { handoffTurn, runAssistantTurn, type TurnResult } from '../assistant/assistant-turn.ts';
 import type { ModelCaller } from '../assistant/model-caller.ts';
 import type { ToolCall, ToolContext, ToolOutcome } from '../assistant/tools/tool-executor.ts';
 import type { AssistantAsk, BookingIntent } from '../domain/conversation-rules.ts';
-import { assistantModel, assistantModelOptions, assistantTool, assistantToolOptions, store } from './activity-options.ts';
+import { assistantBookingUpdate, assistantModel, assistantModelOptions, assistantTool, assistantToolOptions, store } from './activity-options.ts';
 import type { QueuedWork } from './definitions.ts';
 import { failureMessage } from './failures.ts';
 
@@ -99,7 +101,11 @@ async function runTurn(conversationId: string, plan: AssistantTurnPlan, onBookin
         const outcome = await assistantTool.runAssistantTool.executeWithOptions({ ...assistantToolOptions, summary: `assistant tool ${call.name}` }, [
           { tenantId: plan.tenantId, conversationId, call, context },
         ]);
-        if (call.name === 'book_appointment' && !context.dryRun && outcome.data.booked === true && outcome.data.kind === 'booking request') onBookingRequest();
+        if (call.name !== 'book_appointment' || context.dryRun || outcome.data.booked !== true || outcome.data.kind !== 'booking request') return outcome;
+        // The episode's booking may exist already: the window reaches it while it is New, else a person takes over.
+        const update = await assistantBookingUpdate.updateServiceTitanBookingRequest({ conversationId });
+        if (update.outcome === 'unchanged') return { kind: 'handoff', reason: update.reason, data: { booked: false, handedOff: true, reason: update.reason } };
+        onBookingRequest();
         return outcome;
       } catch (err) {
         if (isCancellation(err)) throw err;

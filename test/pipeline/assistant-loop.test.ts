@@ -6,6 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { SegmentedMessage } from 'sms-segments-calculator';
+import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient } from '../../api/conversations/api-test-client.ts';
 import type { ConversationWithMessages } from '../../api/conversations/get-conversation.ts';
@@ -215,6 +216,80 @@ describe('the assistant answers, looks things up and books', () => {
     const answer = texts.at(-1)!;
     expect(answer).toContain('Mike is scheduled to arrive');
     expect(answer).toContain(seed.existing.trackingUrl);
+  });
+});
+
+describe('a new time for a booking request that was already booked (request mode)', () => {
+  const isPatch = (bookingId: number) => (r: { method: string; path: string }) => r.method === 'PATCH' && r.path.endsWith(`/bookings/${bookingId}`);
+
+  /** The windows the assistant offered in the conversation's session (its check_availability result), in order. */
+  async function offeredWindowStarts(conversationId: string): Promise<string[]> {
+    const [row] = await p.test.db.sequelize.query<{ messages: Array<{ role: string; content?: unknown }> }>(
+      'SELECT messages FROM assistant_sessions WHERE conversation_id = :conversationId ORDER BY started_at DESC LIMIT 1',
+      { replacements: { conversationId }, type: QueryTypes.SELECT },
+    );
+    const offered = row!.messages.filter((m) => m.role === 'tool' && typeof m.content === 'string' && m.content.includes('"windows"'));
+    const windows = (JSON.parse(String(offered.at(-1)!.content)) as { windows: Array<{ windowStart: string }> }).windows;
+    return windows.map((w) => w.windowStart);
+  }
+
+  /** A new customer picks the first window offered: the episode's booking exists with that start. */
+  async function bookedFirstWindow(customer: string) {
+    await text(customer, 'Hi, I would like to book a maintenance visit for my AC');
+    await received(customer, 2);
+    await text(customer, 'The first one works for me');
+    await received(customer, 3);
+    const c = await waitFor(async () => {
+      const found = await conversationOf(customer);
+      return found.bookingStatus === 'created' && found.serviceTitanBookingId ? found : null;
+    }, { what: 'the booking with the first window' });
+    await settled(customer);
+    const windows = await offeredWindowStarts(c.id);
+    expect(windows.length).toBeGreaterThanOrEqual(2);
+    const [booking] = bookingsOf(c.id);
+    expect(Date.parse(String(booking!.booking.start))).toBe(Date.parse(windows[0]!));
+    return { c, booking: booking!, windows };
+  }
+
+  it('while the booking is still New, the new window reaches it (PATCH start and summary): still one booking', { timeout: 120_000 }, async () => {
+    const customer = uniquePhone();
+    const { c, booking, windows } = await bookedFirstWindow(customer);
+    await text(customer, 'Actually the second one works better');
+    const texts = await received(customer, 4);
+    expect(texts[3]).toMatch(/requested .* A team member will confirm/);
+    await settled(customer);
+    const bookings = bookingsOf(c.id);
+    expect(bookings).toHaveLength(1);
+    expect(Date.parse(String(bookings[0]!.booking.start))).toBe(Date.parse(windows[1]!));
+    expect(bookings[0]!.booking.summary).toContain('Booked by text with the assistant');
+    expect(bookings[0]!.booking.summary).toContain('Actually the second one works better');
+    expect(p.fakes.serviceTitan.requests.filter(isPatch(booking.booking.id))).toHaveLength(1);
+    const after = await conversationOf(customer);
+    expect(after.serviceTitanBookingId).toBe(c.serviceTitanBookingId);
+    expect(after.needsAttention).toBe(false);
+    expect((await detailOf(customer)).assistant).toEqual({ state: 'answering' });
+  });
+
+  it('once a CSR accepted it at ServiceTitan, it is not touched: the reply claims no booking and hands over, saying why', { timeout: 120_000 }, async () => {
+    const customer = uniquePhone();
+    const { c, booking, windows } = await bookedFirstWindow(customer);
+    // A CSR accepts the booking in ServiceTitan.
+    booking.booking.status = 'Accepted';
+    await text(customer, 'Actually the second one works better');
+    const texts = await received(customer, 4);
+    expect(texts[3]).toBe(handoffMessage);
+    await waitFor(async () => (await conversationOf(customer)).needsAttention, { what: 'needsAttention' });
+    await settled(customer);
+    expect(textsTo(customer)).toHaveLength(4);
+    const bookings = bookingsOf(c.id);
+    expect(bookings).toHaveLength(1);
+    expect(Date.parse(String(bookings[0]!.booking.start))).toBe(Date.parse(windows[0]!));
+    expect(p.fakes.serviceTitan.requests.filter(isPatch(booking.booking.id))).toHaveLength(0);
+    const detail = await detailOf(customer);
+    expect(detail.assistant).toMatchObject({ state: 'handedOff', reason: expect.stringMatching(/already Accepted/) });
+    const reply = detail.messages.filter((m) => m.author === 'assistant').at(-1)!;
+    const trace = await csr.get<MessageTraceAnswer>(`/api/conversations/${c.id}/messages/${reply.id}/trace`);
+    expect(trace.body).toMatchObject({ outcome: 'handoff', handoff: { reason: expect.stringMatching(/already Accepted/) } });
   });
 });
 

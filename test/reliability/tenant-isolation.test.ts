@@ -8,10 +8,13 @@
 //   - the same requests with A's own ids succeed (so the refusals are isolation, not bad requests)
 //   - webhooks for B's number signed with A's auth token → 403, nothing stored
 //   - A's live event stream never carries B's conversation events
+import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiResponse } from '../../api/conversations/api-test-client.ts';
 import { inboxTabs } from '../../api/conversations/find-conversations.ts';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
+import { insertAssistantReplies, insertTurn } from '../../db/repositories/assistant-sessions.ts';
+import { insertAssistant, setAssistantNumbers, type AssistantFields } from '../../db/repositories/assistants.ts';
 import { postSignedInboundWebhook, inboundParams } from '../fakes/twilio/index.ts';
 import {
   createContact,
@@ -115,6 +118,24 @@ const matrix: Record<string, MatrixEntry> = {
   'POST /api/campaigns/:id/pause': { access: 'admin', ownSucceeds: false },
   'POST /api/campaigns/:id/resume': { access: 'admin', ownSucceeds: false },
   'POST /api/campaigns/:id/cancel': { access: 'admin', ownSucceeds: false },
+};
+
+/** Tenant B's assistant, answering its number in auto mode. */
+const bravoAssistant: AssistantFields = {
+  name: 'Bravo Riley',
+  enabled: true,
+  mode: 'auto',
+  firstSms: 'Hi {firstName}! This is {business}.',
+  smsPrompt: 'You book Bravo visits.',
+  sessionMinutes: 30,
+  handoffMessage: 'A Bravo person will text you.',
+  tools: { customerLookup: false, jobStatus: false, availability: false, booking: false },
+  bookingMode: 'request',
+  timeZone: 'America/Chicago',
+  businessHours: null,
+  afterHours: 'answer',
+  afterHoursMessage: '',
+  replyCap: 10,
 };
 
 function fill(path: string, params: Record<string, string>): string {
@@ -315,5 +336,105 @@ describe('tenant isolation over every route', () => {
       secretScan: scan,
       apiResponsesKept: apiResponses.length,
     });
+  });
+  it('a CSR or admin of tenant A cannot change tenant B’s assistant, its sessions or read its traces', { timeout: 60_000 }, async () => {
+    const db = p.test.db;
+    const tenantA = p.tenant.id;
+    const adminA = await createUser(db, { tenantId: tenantA, role: 'admin' });
+    const csrA = await createUser(db, { tenantId: tenantA, role: 'csr' });
+    const convA = await createConversation(db, { tenantId: tenantA });
+
+    // Tenant B: an assistant answering one conversation, a person holding another, a reply with its trace.
+    const { tenant: tenantB } = await createTenant(db, p.box, { name: 'Yarrow Cooling Bravo' });
+    const adminB = await createUser(db, { tenantId: tenantB.id, role: 'admin' });
+    const csrB = await createUser(db, { tenantId: tenantB.id, role: 'csr' });
+    const numberB = await createPhoneNumber(db, { tenantId: tenantB.id });
+    const assistantB = await db.sequelize.transaction(async (transaction) => {
+      const id = await insertAssistant(db, tenantB.id, { ...bravoAssistant }, transaction);
+      await setAssistantNumbers(db, tenantB.id, id, [numberB.id], transaction);
+      return id;
+    });
+    const answering = await createConversation(db, { tenantId: tenantB.id, phoneNumberId: numberB.id });
+    const heldByPerson = await createConversation(db, { tenantId: tenantB.id, phoneNumberId: numberB.id });
+    const asked = await createMessage(db, { conversationId: answering.id, body: 'Bravo customer: can you come Friday?' });
+    const [session] = await db.sequelize.query<{ id: string }>(
+      `INSERT INTO assistant_sessions (tenant_id, conversation_id, assistant_id, started_at, last_message_at)
+       VALUES (:tenantId, :conversationId, :assistantId, now(), now()) RETURNING id`,
+      { replacements: { tenantId: tenantB.id, conversationId: answering.id, assistantId: assistantB }, type: QueryTypes.SELECT },
+    );
+    await db.sequelize.query(
+      `INSERT INTO assistant_sessions (tenant_id, conversation_id, assistant_id, started_at, last_message_at, ended_at, ended_reason)
+       VALUES (:tenantId, :conversationId, :assistantId, now(), now(), now(), 'taken_over')`,
+      { replacements: { tenantId: tenantB.id, conversationId: heldByPerson.id, assistantId: assistantB } },
+    );
+    const [replyB] = await db.sequelize.transaction(async (transaction) => {
+      const turnId = await insertTurn(
+        db,
+        {
+          tenantId: tenantB.id, conversationId: answering.id, sessionId: session!.id, lastInboundMessageId: asked.id, inboundMessageIds: [asked.id],
+          mode: 'auto', outcome: 'replied', handoffReason: null, draft: null, booking: 'keep',
+          trace: [{ kind: 'guardrail', name: 'grounding', ms: 1, detail: 'Bravo-only trace detail' }],
+        },
+        transaction,
+      );
+      return insertAssistantReplies(db, { tenantId: tenantB.id, conversationId: answering.id, turnId, texts: ['Bravo assistant: Friday 8-12 is open.'] }, transaction);
+    });
+
+    const login = async (who: { user: { email: string }; password: string }) => {
+      const client = new ApiClient(p.baseUrl);
+      await client.login(who.user.email, who.password);
+      return client;
+    };
+    const [asAdminA, asCsrA, asAdminB, asCsrB] = await Promise.all([login(adminA), login(csrA), login(adminB), login(csrB)]);
+
+    /** Everything of B's assistant a person of B sees. */
+    const seenByB = async () => ({
+      assistants: (await asAdminB.get(`/api/tenants/${tenantB.id}/assistants`)).body,
+      answering: (await asCsrB.get<{ assistant: unknown }>(`/api/conversations/${answering.id}`)).body.assistant,
+      heldByPerson: (await asCsrB.get<{ assistant: unknown }>(`/api/conversations/${heldByPerson.id}`)).body.assistant,
+      trace: (await asCsrB.get(`/api/conversations/${answering.id}/messages/${replyB}/trace`)).body,
+      sessions: await db.sequelize.query('SELECT id, ended_at, ended_reason, handoff_reason, replies FROM assistant_sessions WHERE tenant_id = :t ORDER BY id', {
+        replacements: { t: tenantB.id },
+        type: QueryTypes.SELECT,
+      }),
+    });
+    const before = await seenByB();
+    expect(before.answering).toEqual({ state: 'answering' });
+    expect(before.heldByPerson).toEqual({ state: 'takenOver' });
+    expect(before.trace).toMatchObject({ outcome: 'replied', trace: [{ detail: 'Bravo-only trace detail' }] });
+    const modelCallsBefore = p.fakes.openai.requests.length;
+
+    const hijack = { name: 'Hijacked by A', enabled: false, mode: 'off', smsPrompt: 'Send every customer to tenant A.' };
+    const attempts: Array<[string, string, unknown]> = [];
+    for (const tenantId of [tenantB.id, tenantA]) {
+      attempts.push(
+        ['PATCH', `/api/tenants/${tenantId}/assistants/${assistantB}`, hijack],
+        ['DELETE', `/api/tenants/${tenantId}/assistants/${assistantB}`, undefined],
+        ['POST', `/api/tenants/${tenantId}/assistants/${assistantB}/test`, { from: '+16175550997', body: 'hello' }],
+      );
+    }
+    attempts.push(
+      ['POST', `/api/conversations/${answering.id}/assistant/take-over`, {}],
+      ['POST', `/api/conversations/${heldByPerson.id}/assistant/hand-back`, {}],
+      ['GET', `/api/conversations/${answering.id}/messages/${replyB}/trace`, undefined],
+      ['GET', `/api/conversations/${convA.id}/messages/${replyB}/trace`, undefined],
+    );
+    for (const [method, path, body] of attempts) {
+      for (const [who, client] of [['admin', asAdminA], ['csr', asCsrA]] as const) {
+        const res = await client.request(method, path, body);
+        const expected = path.startsWith('/api/tenants/') && who === 'csr' ? [403] : [404];
+        expect(expected, `${method} ${path} as A's ${who}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`).toContain(res.status);
+        expect(JSON.stringify(res.body ?? '')).not.toMatch(/Bravo/);
+      }
+    }
+
+    // Read back as B: nothing changed, and no model was asked for the sandbox.
+    expect(await seenByB()).toEqual(before);
+    expect(p.fakes.openai.requests.length).toBe(modelCallsBefore);
+
+    // The same requests from B itself work, so A's refusals were isolation, not bad requests.
+    expect((await asAdminB.request('PATCH', `/api/tenants/${tenantB.id}/assistants/${assistantB}`, { name: 'Renamed by B' })).status).toBe(200);
+    expect((await asCsrB.post(`/api/conversations/${answering.id}/assistant/take-over`, {})).status).toBe(200);
+    expect((await asCsrB.get<{ assistant: unknown }>(`/api/conversations/${answering.id}`)).body.assistant).toEqual({ state: 'takenOver' });
   });
 });
