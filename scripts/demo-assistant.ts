@@ -87,6 +87,7 @@ export interface DemoServiceTitanCustomers {
   returning: { phone: string; name: string };
 }
 
+const demoOpenAvailability = 12;
 const seeded = new WeakMap<FakeServiceTitan, AssistantSeed>();
 
 /**
@@ -98,7 +99,7 @@ export function seedDemoServiceTitan(fake: unknown, serviceTitanTenantId: string
   if (!(fake instanceof FakeServiceTitan)) return null;
   const already = seeded.get(fake);
   if (already) return already;
-  const seed = seedAssistantData(fake, {
+  const seed: AssistantSeed = seedAssistantData(fake, {
     tenantId: serviceTitanTenantId,
     timeZone: demoTimeZone,
     businessUnitId: demoBookingDefaults.businessUnitId,
@@ -110,6 +111,11 @@ export function seedDemoServiceTitan(fake: unknown, serviceTitanTenantId: string
     otherCustomerPhone: formatPhoneForDisplay(customers.returning.phone),
     otherCustomerName: customers.returning.name,
   });
+  // A shop with a few crews: room for several jobs per open window (a job takes 2), so the demo can be
+  // played many times over before the next days fill up. Closed windows stay closed.
+  for (const slot of seed.state.capacity) {
+    if (slot.tenantId === serviceTitanTenantId && slot.openAvailability > 0) slot.openAvailability = demoOpenAvailability;
+  }
   seeded.set(fake, seed);
   return seed;
 }

@@ -324,7 +324,7 @@ async function sendDemo(composed: Env, seed: DemoSeedResult, apiUrl: string): Pr
     const started = Date.now();
     const result = await sendDemoConversations({ db, apiUrl, publicBaseUrl: composed.PUBLIC_BASE_URL, seed, stopped: () => shuttingDown });
     logger.info('demo conversations sent', { ...result });
-    if (!shuttingDown) say(`  Sent ${result.sent} demo conversations in ${Math.round((Date.now() - started) / 1000)} s.`);
+    if (!shuttingDown) say(`  Sent the demo's conversations in ${Math.round((Date.now() - started) / 1000)} s.`);
   } finally {
     await db.sequelize.close();
   }
