@@ -4,6 +4,10 @@
 // API), so the workflow files them with the fake OpenAI and books them at the fake ServiceTitan — where a
 // few customers' bookings are set to keep retrying or to fail. Booking health, the inbox chips and the
 // Temporal UI (`BookingStatus="retrying"`, `"failed"`) therefore show the same conversations.
+// Then the business turned on its AI receptionist (scripts/demo-assistant.ts): the demo number's assistant
+// is enabled after those conversations (so they stay the CSRs' story), and the guide's three conversations
+// with it are sent the same way — it answers them with tools on the fake ServiceTitan, seeded with the
+// demo's customers, jobs, a dispatched appointment and capacity.
 // Idempotent: the tenant is found by name; a conversation already in the inbox is not sent again.
 import { createHash } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
@@ -12,6 +16,7 @@ import type { Database } from '../db/connection.ts';
 import { hashPassword } from '../secrets/password.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { inboundSmsParams, inboundWebhookUrl, twilioSignature } from '../cli/simulated-inbound.ts';
+import { demoBookingDefaults, enableDemoAssistant, ensureDemoAssistant, seedDemoServiceTitan } from './demo-assistant.ts';
 
 export const demoTenantName = 'Comfort Air Heating & Plumbing';
 export const demoTwilioNumber = '+15550100200';
@@ -182,6 +187,74 @@ export const demoConversations: DemoConversation[] = [
   convo('Brian', 'Cox', [customer('Water is coming up through the basement floor drain')], 'failedOnce'),
 ];
 
+/**
+ * After the conversations above, the business switched its assistant on; these customers then texted it.
+ * Customer texts only: the assistant answers each (first SMS, tools, booking). The guide's conversations:
+ */
+interface AssistantConversation {
+  /** The guide's conversation it plays. */
+  story: string;
+  phone: string;
+  /** The name the business has for the customer (null: a new customer, unknown to us and to ServiceTitan). */
+  first: string | null;
+  last: string | null;
+  texts: string[];
+}
+
+const noahIndex = demoConversations.findIndex((c) => c.first === 'Noah');
+
+export const demoAssistantConversations: AssistantConversation[] = [
+  {
+    // A ServiceTitan customer (a furnace repaired last winter, the address on file): windows, pick, the job booked.
+    story: 'an existing customer books maintenance',
+    phone: demoCustomerPhone(40),
+    first: 'Olivia',
+    last: 'Bennett',
+    texts: ['Hi, I would like to book a maintenance visit for my AC before summer', 'The first one works for me'],
+  },
+  {
+    // Noah's repair (booked by a CSR above) is dispatched today: the arrival window, Mike, the tracking link.
+    story: 'when is my technician coming?',
+    phone: demoCustomerPhone(noahIndex),
+    first: 'Noah',
+    last: 'Johnson',
+    texts: ['When is my tech coming?'],
+  },
+  {
+    // Nobody knows this number: the name and address come with the pick; the customer is created, then the job.
+    story: 'a new customer asks for service',
+    phone: demoCustomerPhone(41),
+    first: null,
+    last: null,
+    texts: ['My furnace needs service, can someone come out this week?', 'The first one. My name is Daniel Ortiz, 48 Cedar Ln, Austin, TX 78704'],
+  },
+];
+
+/** ServiceTitan's side of the story: Noah's visit is today; Olivia is a returning customer. */
+const demoServiceTitanCustomers = {
+  withVisit: { phone: demoCustomerPhone(noahIndex), name: 'Noah Johnson' },
+  returning: { phone: demoCustomerPhone(40), name: 'Olivia Bennett' },
+};
+
+/**
+ * The guide's conversations to play by hand (`npm run cli -- simulate:inbound`), as the banner and the
+ * README name them: from Noah's number (a ServiceTitan customer with a visit today and an address on file),
+ * and from a number nobody knows. The fake OpenAI reads "the first one" as the first window offered and
+ * "My name is …, street, city, ST zip" as a new customer's details.
+ */
+export const demoPlayableConversations: Array<{ story: string; from: string; texts: string[] }> = [
+  { story: 'An existing customer books maintenance', from: demoCustomerPhone(noahIndex), texts: ["Hi, I'd like to book maintenance", 'The first one'] },
+  { story: 'When is my technician coming?', from: demoCustomerPhone(noahIndex), texts: ['When is my tech coming?'] },
+  {
+    story: 'A new customer asks for service',
+    from: demoCustomerPhone(99),
+    texts: ['My AC stopped working, can someone come out?', 'The first one. My name is Sam Lee, 5 Pine Rd, Austin, TX 78701'],
+  },
+];
+
+/** Conversations the demo makes: one per customer (Noah's texts to the assistant continue his). */
+export const demoConversationCount = new Set([...demoConversations.map((_, i) => demoCustomerPhone(i)), ...demoAssistantConversations.map((c) => c.phone)]).size;
+
 /** The demo's customers have numbers in the fictional 555-01xx range of the North American plan. */
 export function demoCustomerPhone(index: number): string {
   return `+1555555${String(1000 + index * 37).padStart(4, '0')}`;
@@ -190,6 +263,9 @@ export function demoCustomerPhone(index: number): string {
 /** Stable per line, so a demo message sent twice (an interrupted first start) is stored once. */
 function demoMessageSid(index: number, line: number): string {
   return `SM${createHash('sha256').update(`intellisend-demo-${index}-${line}`).digest('hex').slice(0, 32)}`;
+}
+function assistantDemoMessageSid(index: number, line: number): string {
+  return `SM${createHash('sha256').update(`intellisend-demo-assistant-${index}-${line}`).digest('hex').slice(0, 32)}`;
 }
 
 /** What ServiceTitan answers for each fate: realistic bodies, so the errors an admin reads make sense. */
@@ -220,6 +296,7 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
     clientSecret: demoServiceTitan.clientSecret,
     bookingProviderTags: [demoServiceTitan.bookingProvider],
   });
+  seedDemoServiceTitan(serviceTitanFake, demoServiceTitan.tenantId, demoServiceTitanCustomers);
   const appKey = serviceTitanFake?.appKey ?? demoServiceTitan.appKey;
 
   const result = (tenantId: string, created: boolean): DemoSeedResult => ({
@@ -245,6 +322,7 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
         clientSecret: box.seal(demoServiceTitan.clientSecret),
         appKey: box.seal(appKey),
         bookingProvider: String(demoServiceTitan.bookingProvider.id),
+        ...demoBookingDefaults,
         enabled: true,
       }
     : null;
@@ -265,12 +343,24 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
     const phone = demoCustomerPhone(i);
     if (c.booking && !(c.booking === 'failedOnce' && sent.has(phone))) serviceTitanFake?.failBookingsFor?.(phone, { ...fateFailures[c.booking] });
   }
+  /** The assistant's customers we know by name (Noah is one of the conversations above). */
+  const namedAssistantCustomers = demoAssistantConversations.filter((c) => c.first !== null && !demoConversations.some((_, i) => demoCustomerPhone(i) === c.phone));
+  // The assistant is switched on once the conversations from before it are in the inbox.
+  const ensureAssistant = async (tenantId: string, enabled: boolean) => {
+    const number = await models.PhoneNumber.findOne({ where: { tenantId, phone: demoTwilioNumber } });
+    if (number) await ensureDemoAssistant(db, tenantId, { phoneNumberId: number.id, enabled, serviceTitan: serviceTitanConfig !== null });
+  };
   if (existing) {
     if (serviceTitanConfig) {
       const config = await models.ServiceTitanConfig.findOne({ where: { tenantId: existing.id } });
       if (config) await config.update(serviceTitanConfig);
       else await models.ServiceTitanConfig.create({ tenantId: existing.id, ...serviceTitanConfig });
     }
+    // A demo made before the assistant existed gets its customers and the assistant now.
+    for (const c of namedAssistantCustomers) {
+      await models.Contact.findOrCreate({ where: { tenantId: existing.id, phone: c.phone }, defaults: { tenantId: existing.id, phone: c.phone, firstName: c.first, lastName: c.last } });
+    }
+    await ensureAssistant(existing.id, demoConversations.every((_, i) => sent.has(demoCustomerPhone(i))));
     return result(existing.id, false);
   }
 
@@ -288,8 +378,12 @@ export async function seedDemoTenant(input: DemoSeedInput): Promise<DemoSeedResu
     for (const [i, c] of demoConversations.entries()) {
       await models.Contact.create({ tenantId: tenant.id, phone: demoCustomerPhone(i), firstName: c.first, lastName: c.last }, { transaction });
     }
+    for (const c of namedAssistantCustomers) {
+      await models.Contact.create({ tenantId: tenant.id, phone: c.phone, firstName: c.first, lastName: c.last }, { transaction });
+    }
     return tenant.id;
   });
+  await ensureAssistant(tenantId, false);
   return result(tenantId, true);
 }
 
@@ -391,13 +485,82 @@ export async function sendDemoConversations(input: SendDemoInput): Promise<SendD
     return 'sent';
   };
 
-  const indexes = demoConversations.map((_, i) => i);
-  const outcomes: Array<'sent' | 'present'> = [];
-  const workers = Array.from({ length: input.concurrency ?? 4 }, async () => {
-    for (let i = indexes.shift(); i !== undefined && !stopped(); i = indexes.shift()) outcomes.push(await sendOne(i));
+  /**
+   * A customer's text to the assistant, once it has arrived: its turn (once recorded) and how many of the
+   * turn's replies are not handed to Twilio yet (no SID; Twilio's `queued` stays until its status callback).
+   */
+  const answerTo = async (messageSid: string) => {
+    const [row] = await db.sequelize.query<{ turnId: string | null; unsent: string }>(
+      `SELECT m.assistant_turn_id AS "turnId",
+              (SELECT count(*) FROM messages r
+                WHERE r.assistant_turn_id = m.assistant_turn_id AND r.direction = 'outbound'
+                  AND r.twilio_sid IS NULL AND r.status IN ('queued', 'sending')) AS unsent
+         FROM messages m
+        WHERE m.tenant_id = :tenantId AND m.twilio_sid = :messageSid AND m.direction = 'inbound'`,
+      { replacements: { tenantId: seed.tenantId, messageSid }, type: QueryTypes.SELECT },
+    );
+    return row ?? null;
+  };
+
+  const textAssistant = async (index: number): Promise<'sent' | 'present'> => {
+    const script = demoAssistantConversations[index];
+    if (!script) return 'present';
+    let outcome: 'sent' | 'present' = 'present';
+    for (const [j, body] of script.texts.entries()) {
+      if (stopped()) return outcome;
+      const messageSid = assistantDemoMessageSid(index, j);
+      if (await answerTo(messageSid)) continue;
+      outcome = 'sent';
+      await postInbound(publicBaseUrl, apiUrl, { to: seed.twilioNumber, from: script.phone, body, messageSid });
+      // Answered before the customer texts again, as they would wait for it.
+      await settle(`the assistant's answer to the demo message ${messageSid}`, async () => {
+        const answer = await answerTo(messageSid);
+        return answer && answer.turnId !== null && Number(answer.unsent) === 0 ? answer : null;
+      });
+    }
+    return outcome;
+  };
+
+  const concurrency = input.concurrency ?? 4;
+  const outcomes = await inParallel(demoConversations.map((_, i) => i), concurrency, sendOne, stopped);
+  // Then the business switches its assistant on, and its customers text it.
+  const assistantIndexes = demoAssistantConversations.map((_, i) => i);
+  if (!stopped() && (await assistantTextsLeft(db, seed.tenantId)) && (await enableDemoAssistant(db, seed.tenantId))) {
+    outcomes.push(...(await inParallel(assistantIndexes, concurrency, textAssistant, stopped)));
+  } else if (!stopped()) {
+    outcomes.push(...assistantIndexes.map(() => 'present' as const));
+  }
+  return { sent: outcomes.filter((o) => o === 'sent').length, present: outcomes.filter((o) => o === 'present').length };
+}
+
+/** `run` over `items`, `n` at a time, in order of the items; stops taking new ones once `stopped()`. */
+async function inParallel<T, R>(items: T[], n: number, run: (item: T) => Promise<R>, stopped: () => boolean): Promise<R[]> {
+  const queue = [...items];
+  const results: R[] = [];
+  const workers = Array.from({ length: n }, async () => {
+    for (let item = queue.shift(); item !== undefined && !stopped(); item = queue.shift()) results.push(await run(item));
   });
   await Promise.all(workers);
-  return { sent: outcomes.filter((o) => o === 'sent').length, present: outcomes.filter((o) => o === 'present').length };
+  return results;
+}
+
+/** Whether any of the demo's texts to the assistant has not reached the inbox yet. */
+async function assistantTextsLeft(db: Database, tenantId: string): Promise<boolean> {
+  const sids = demoAssistantConversations.flatMap((c, i) => c.texts.map((_, j) => assistantDemoMessageSid(i, j)));
+  const [row] = await db.sequelize.query<{ count: string }>(
+    "SELECT count(*) FROM messages WHERE tenant_id = :tenantId AND direction = 'inbound' AND twilio_sid IN (:sids)",
+    { replacements: { tenantId, sids }, type: QueryTypes.SELECT },
+  );
+  return Number(row?.count ?? 0) < sids.length;
+}
+
+/** Whether a start has demo conversations left to send (npm start says so before sending them). */
+export async function demoLeftToSend(db: Database, tenantId: string): Promise<boolean> {
+  const [row] = await db.sequelize.query<{ count: string }>('SELECT count(*) FROM conversations WHERE tenant_id = :tenantId', {
+    replacements: { tenantId },
+    type: QueryTypes.SELECT,
+  });
+  return Number(row?.count ?? 0) < demoConversationCount || (await assistantTextsLeft(db, tenantId));
 }
 
 async function postInbound(publicBaseUrl: string, apiUrl: string, sms: { to: string; from: string; body: string; messageSid: string }): Promise<void> {

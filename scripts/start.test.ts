@@ -12,6 +12,7 @@ import { projectRoot } from '../config/env.ts';
 import type { BookingHealthView } from '../contract/settings.ts';
 import { waitFor } from '../test/support/pipeline.ts';
 import { freePort, temporalBinary, waitForPort } from './temporal-dev-server.ts';
+import { demoPlayableConversations } from './demo-seed.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'intellisend-start-'));
 // As root, the embedded PostgreSQL runs as the `postgres` user, which must reach its data directory.
@@ -93,6 +94,14 @@ describe('npm start from a fresh clone', () => {
     const fakes = bannerValue('Fakes');
     for (const name of ['START_FAKE_OPENAI_PORT', 'START_FAKE_TWILIO_PORT', 'START_FAKE_SERVICETITAN_PORT']) expect(fakes).toContain(`:${ports[name]}`);
     expect(stdout).toMatch(/npm run cli -- simulate:inbound --to \+15550100200 --from \+1\d{10} --body/);
+    // The guide's conversations to play with the demo's assistant, each with its texts.
+    for (const c of demoPlayableConversations) {
+      expect(stdout).toContain(`${c.story}:`);
+      for (const body of c.texts) expect(stdout).toContain(`simulate:inbound --to +15550100200 --from ${c.from} --body "${body}"`);
+    }
+    // Before the banner only npm's and our progress lines: nothing a library printed (a fake's schema warnings).
+    const beforeBanner = stdout.slice(0, stdout.indexOf('═')).split('\n').filter((l) => l.trim());
+    expect(beforeBanner.filter((l) => !/^(> |Starting IntelliSend| {2}\S)/.test(l))).toEqual([]);
     const logFile = bannerValue('Logs').split(/\s/)[0] ?? '';
     expect(logFile).toBe(join(dataDir, 'logs', 'intellisend.log'));
     const log = readFileSync(logFile, 'utf8');

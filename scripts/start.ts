@@ -15,7 +15,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pg from 'pg';
-import { QueryTypes } from 'sequelize';
 import { dataDir, loadEnv, projectRoot, writeLocalServices, type Env } from '../config/env.ts';
 import { loadStartEnv } from '../config/start-env.ts';
 import { createLogger, setLogSink } from '../logging/logger.ts';
@@ -23,7 +22,7 @@ import { SecretBox } from '../secrets/secret-box.ts';
 import { startFakeOpenAI } from '../test/fakes/openai/index.ts';
 import { startFakeServiceTitan } from '../test/fakes/servicetitan/index.ts';
 import { startFakeTwilio } from '../test/fakes/twilio/index.ts';
-import { demoCustomerPhone, demoConversations, seedDemoTenant, sendDemoConversations, type DemoSeedResult } from './demo-seed.ts';
+import { demoConversationCount, demoLeftToSend, demoPlayableConversations, seedDemoTenant, sendDemoConversations, type DemoSeedResult } from './demo-seed.ts';
 import { startEmbeddedPostgres, type PostgresServer } from './postgres-server.ts';
 import { startTemporalDevServer, waitForPort } from './temporal-dev-server.ts';
 import { singleMachineWorkerLimits } from '../config/single-machine.ts';
@@ -320,16 +319,12 @@ async function sendDemo(composed: Env, seed: DemoSeedResult, apiUrl: string): Pr
   const { createDatabase } = await import('../db/connection.ts');
   const db = createDatabase(composed.DATABASE_URL, { poolMax: 4 });
   try {
-    const [{ count } = { count: '0' }] = await db.sequelize.query<{ count: string }>(
-      'SELECT count(*) FROM conversations WHERE tenant_id = :tenantId',
-      { replacements: { tenantId: seed.tenantId }, type: QueryTypes.SELECT },
-    );
-    if (Number(count) >= demoConversations.length) return;
-    say(`  Sending the demo's ${demoConversations.length} conversations through the webhook, the workflow and the fakes (first start only)…`);
+    if (!(await demoLeftToSend(db, seed.tenantId))) return;
+    say(`  Sending the demo's ${demoConversationCount} conversations through the webhook, the workflow and the fakes (first start only)…`);
     const started = Date.now();
     const result = await sendDemoConversations({ db, apiUrl, publicBaseUrl: composed.PUBLIC_BASE_URL, seed, stopped: () => shuttingDown });
     logger.info('demo conversations sent', { ...result });
-    if (!shuttingDown) say(`  Sent ${result.sent} demo conversations in ${Math.round((Date.now() - started) / 1000)} s.`);
+    if (!shuttingDown) say(`  Sent the demo's conversations in ${Math.round((Date.now() - started) / 1000)} s.`);
   } finally {
     await db.sequelize.close();
   }
@@ -530,8 +525,11 @@ async function main(): Promise<void> {
     `Fakes:        ${fakeList.join(' · ')} on 127.0.0.1`,
     `Logs:         ${shownLogFile}   (API, worker, Temporal; tail -f to follow)`,
     '',
-    'Text the demo number as a customer:',
-    `  ${cliEnv}npm run cli -- simulate:inbound --to ${demo.phoneNumber} --from ${demoCustomerPhone(99)} --body "My AC stopped working"`,
+    `Text the demo number as a customer; its assistant answers and books at the fake ServiceTitan (the inbox shows it):`,
+    ...demoPlayableConversations.flatMap((c) => [
+      `  ${c.story}:`,
+      ...c.texts.map((body) => `    ${cliEnv}npm run cli -- simulate:inbound --to ${demo.phoneNumber} --from ${c.from} --body "${body}"`),
+    ]),
     '',
     'Ctrl-C stops everything.',
   ];

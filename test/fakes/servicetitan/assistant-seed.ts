@@ -18,6 +18,9 @@ export interface AssistantSeedOptions {
   /** Phone of the existing customer with the scheduled job (as ServiceTitan stores it). */
   existingCustomerPhone?: string;
   existingCustomerName?: string;
+  /** Phone and name of the second customer (a finished job, no upcoming visit). */
+  otherCustomerPhone?: string;
+  otherCustomerName?: string;
 }
 
 export interface AssistantSeed {
@@ -64,7 +67,7 @@ export function seedAssistantData(fake: FakeServiceTitan, options: AssistantSeed
   });
   state.assignments.push({ id: state.nextAssignmentId++, tenantId, appointmentId, jobId, technicianId: techId, status: 'Dispatched', assignedOn: existing.createdOn });
 
-  const other = fake.addCustomer({ tenantId, name: 'Robin Hale', phone: '(512) 555-0199' });
+  const other = fake.addCustomer({ tenantId, name: options.otherCustomerName ?? 'Robin Hale', phone: options.otherCustomerPhone ?? '(512) 555-0199' });
   const otherLocation = { id: state.nextLocationId++, tenantId, customerId: other.id, name: 'Home', address: address('99 Elm Ave'), createdOn: other.createdOn };
   state.locations.push(otherLocation);
   state.jobs.push({

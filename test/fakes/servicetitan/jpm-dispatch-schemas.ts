@@ -13,6 +13,9 @@ function compileAll() {
   addFormats.default(ajv);
   for (const format of ['int32', 'int64', 'decimal', 'double', 'float']) ajv.addFormat(format, true);
   ajv.addFormat('guid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  // Free text as ServiceTitan's UI edits it (a job summary's HTML, multi-line notes): any string. Declared
+  // so Ajv does not warn about them on the console (npm start's terminal shows only its own lines).
+  for (const format of ['html', 'multiline']) ajv.addFormat(format, true);
   ajv.addSchema({ $id: 'servicetitan-jpm-dispatch-v2', components: document.components });
   const schema = (name: string): ValidateFunction => ajv.compile({ $ref: `servicetitan-jpm-dispatch-v2#/components/schemas/${name}` });
   return {
