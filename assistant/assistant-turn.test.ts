@@ -135,10 +135,18 @@ describe("the guide's conversations", () => {
     expect(second.replies.join(' ')).toContain(windowLabel(1));
     expect(second.replies[0]).not.toContain('automated assistant');
 
-    // Asking again in the same episode finds the job it made: still exactly one.
-    await s.say('The second one please');
+    // Asking again in the same episode finds the job it made: still exactly one, its own window.
+    const again = await s.say('The second one please');
+    expect(again.outcome).toBe('replied');
+    expect(again.replies.join(' ')).toContain(job.jobNumber);
+    expect(again.replies.join(' ')).toContain(windowLabel(1));
     expect(seed.state.jobsCreated(tenant.tenantId)).toHaveLength(1);
     expect(seed.state.customersCreated(tenant.tenantId)).toHaveLength(0);
+
+    // Another time for the job already made is a reschedule: a person does it, nothing is claimed.
+    const other = await s.say('Actually the first one please');
+    expect(other).toMatchObject({ outcome: 'handoff', replies: [handoffMessage], handoff: { reason: expect.stringContaining(`job ${job.jobNumber} is already booked for`) } });
+    expect(seed.state.jobsCreated(tenant.tenantId)).toHaveLength(1);
   });
 
   it('a new customer: name and address are asked for, the customer is created first, then the job', async () => {

@@ -181,8 +181,29 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     });
   }
 
+  /**
+   * The episode's job, made by an earlier call (or by a retry of this one whose answer was lost): its
+   * own appointment's window is the answer. A different time is a reschedule, which a person does.
+   */
+  async function alreadyMadeJob(client: ServiceTitanClient, job: { id: number; jobNumber: string }, chosen: number, ctx: ToolContext): Promise<ToolOutcome> {
+    const [appointment] = await listAppointments(client, { jobId: job.id, pageSize: 1 });
+    if (!appointment) return handoff(`job ${job.jobNumber} exists without an appointment`);
+    const start = appointment.arrivalWindowStart ?? appointment.start;
+    const when = label(start, appointment.arrivalWindowEnd ?? appointment.end, ctx.timeZone);
+    if (Date.parse(start) !== chosen && Date.parse(appointment.start) !== chosen) {
+      return handoff(`job ${job.jobNumber} is already booked for ${when}; a new time needs a person`);
+    }
+    return data({ booked: true, kind: 'job', jobNumber: job.jobNumber, window: when, alreadyBooked: true });
+  }
+
   async function book(client: ServiceTitanClient, args: Args, ctx: ToolContext): Promise<ToolOutcome> {
     const chosen = typeof args.windowStart === 'string' ? Date.parse(args.windowStart) : NaN;
+    const ref = { applicationGuid: deps.applicationGuid, key: externalDataKey, value: ctx.bookingKey };
+    // Before the window check: the job's own appointment fills part of its window's capacity.
+    if (ctx.bookingMode === 'job' && !ctx.dryRun) {
+      const made = await findJobByExternalData(client, ref);
+      if (made) return alreadyMadeJob(client, made, chosen, ctx);
+    }
     // Only a window the schedule still offers: never a time the model made up.
     const window = (await openWindows(client, ctx, 7)).find((w) => Date.parse(w.startUtc) === chosen);
     if (!window) return data({ booked: false, problem: 'That window is not open (any more). Check availability again and offer what it returns.' });
@@ -195,9 +216,6 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
       return data({ booked: true, kind: 'booking request', window: when, note: 'A team member confirms it.' });
     }
 
-    const ref = { applicationGuid: deps.applicationGuid, key: externalDataKey, value: ctx.bookingKey };
-    const made = await findJobByExternalData(client, ref);
-    if (made) return data({ booked: true, kind: 'job', jobNumber: made.jobNumber, window: when, alreadyBooked: true });
 
     let customer = await customerOf(client, ctx);
     let locationId: number | null = null;
