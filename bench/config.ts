@@ -83,8 +83,11 @@ export interface BenchConfig {
   };
   /** New conversations to a number whose assistant answers, with an instant and a slow fake model. */
   assistant: {
-    /** New conversations per second. */
-    rate: number;
+    /**
+     * New conversations per second, one pair of runs each: the issue's 20/s (the targets are judged there)
+     * and a rate one worker on this machine keeps up with, which shows the overhead without queueing.
+     */
+    rates: number[];
     durationSeconds: number;
     /** The fake model's latency per call, one run each. */
     modelLatenciesMs: number[];
@@ -141,6 +144,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       'naive-runs': { type: 'string' },
       'campaign-recipients': { type: 'string' },
       'assistant-duration': { type: 'string' },
+      'assistant-rates': { type: 'string' },
       'no-baseline': { type: 'boolean' },
       merge: { type: 'boolean' },
       'no-report': { type: 'boolean' },
@@ -211,7 +215,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       timeoutSeconds: 600 + at(5_000, 100),
     },
     assistant: {
-      rate: 20,
+      rates: values['assistant-rates'] ? list(values['assistant-rates']).map(Number) : [20, 4],
       durationSeconds: values['assistant-duration'] ? Number(values['assistant-duration']) : at(60, 5),
       modelLatenciesMs: [0, 1500],
       serviceTitanLatencyMs: 0,
