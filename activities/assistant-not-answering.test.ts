@@ -30,8 +30,8 @@ afterAll(async () => {
   await test?.drop();
 });
 
-/** A conversation on a number whose assistant answers in auto mode, and a message filed for it. */
-async function filedForTheAssistant() {
+/** A conversation on a number whose assistant answers (auto mode unless said), and a message filed for it. */
+async function filedForTheAssistant(mode: 'auto' | 'draft' = 'auto') {
   const db = test.db;
   const number = await createPhoneNumber(db, { tenantId });
   const assistantId = await db.sequelize.transaction(async (transaction) => {
@@ -41,7 +41,7 @@ async function filedForTheAssistant() {
       {
         name: 'Riley',
         enabled: true,
-        mode: 'auto',
+        mode,
         firstSms: 'Hi {firstName}!',
         smsPrompt: 'You book HVAC visits.',
         sessionMinutes: 30,
@@ -62,7 +62,7 @@ async function filedForTheAssistant() {
   const conversation = await createConversation(db, { tenantId, phoneNumberId: number.id });
   const message = await createMessage(db, { conversationId: conversation.id, direction: 'inbound', filedAt: null, body: 'Can you come fix my AC?' });
   const filed = await fileInboundMessage({ db })({ messageId: message.id, route: 'classify', filing: { category: 'engaged', confidence: 0.9, reason: 'Asks for a visit.', source: 'ai' } });
-  expect(filed).toMatchObject({ assistant: 'reply', booking: 'keep' });
+  expect(filed).toMatchObject(mode === 'auto' ? { assistant: 'reply', booking: 'keep' } : { assistant: 'draft', booking: 'start' });
   const turn = { conversationId: conversation.id, messageIds: [message.id], complaint: false };
   return { assistantId, conversation, message, turn };
 }
@@ -101,6 +101,17 @@ describe('the assistant no longer answers when its turn runs', () => {
     // Asked again (a replayed filing), the message asks nothing more of the assistant.
     const again = await fileInboundMessage({ db: test.db })({ messageId: turn.messageIds[0]!, route: 'classify', filing: null });
     expect(again).toMatchObject({ assistant: null });
+  });
+
+  it('draft mode: the message was filed for a person already (flag, booking); switched off, there is only no draft', async () => {
+    const { assistantId, conversation, turn } = await filedForTheAssistant('draft');
+    await test.db.sequelize.query(`UPDATE assistants SET enabled = false WHERE id = :assistantId`, { replacements: { assistantId } });
+    const { plan, recorded } = await runTurn(turn);
+    expect(plan).toMatchObject({ mode: 'draft', handoff: switchedOffReason });
+    expect(recorded).toEqual({ replyMessageIds: [], booking: 'keep' });
+    expect((await conversationNow(conversation.id)).needsAttention).toBe(true);
+    const [turns] = await test.db.sequelize.query(`SELECT outcome, draft FROM assistant_turns WHERE conversation_id = :id`, { replacements: { id: conversation.id } });
+    expect(turns).toEqual([{ outcome: 'handoff', draft: null }]);
   });
 
   it('a person who answered it meanwhile (marked handled) is not asked again; it is still booked', async () => {

@@ -72,7 +72,7 @@ export function notAnsweringInput(conversation: TurnConversation, session: Assis
   };
 }
 
-/** The mode the turn's messages were filed in: auto when one waits for the assistant's reply. */
+/** The mode the turn's messages were filed in (the turn's record says it). */
 export async function filedMode(db: Database, conversationId: string, messageIds: readonly string[]): Promise<AssistantMode> {
-  return (await turnInbound(db, conversationId, messageIds)).awaitingReply ? 'auto' : 'draft';
+  return (await turnInbound(db, conversationId, messageIds)).draft ? 'draft' : 'auto';
 }
