@@ -10,12 +10,14 @@ import { notifyConversationUpdated } from '../db/conversation-events.ts';
 import {
   answeringMode,
   assistantOfConversation,
+  endOpenSession,
   findTurnByLastInbound,
   inboundTexts,
   insertAssistantReplies,
   insertTurn,
   openSession,
   turnConversation,
+  turnInbound,
   updateSessionAfterTurn,
 } from '../db/repositories/assistant-sessions.ts';
 import { applyDecision, lockConversation } from '../db/repositories/conversation-decisions.ts';
@@ -24,6 +26,7 @@ import type { SessionEndReason } from '../domain/assistant-session.ts';
 import { isBusinessHours } from '../domain/business-hours.ts';
 import { bookingExternalId } from '../domain/conversation-summary.ts';
 import { decide, type AssistantMode, type BookingIntent, type ConversationEvent } from '../domain/conversation-rules.ts';
+import { answeredByPersonSince, filedMode, handOverTurnMessages, notAnsweringInput, notAnsweringReason, switchedOffReason } from './assistant-not-answering.ts';
 import { serviceTitanConnectionOf } from './assistant-tools.ts';
 import type { ActivityDeps } from './types.ts';
 
@@ -51,8 +54,10 @@ export interface AssistantTurnPlan {
 export const afterHoursReason = 'outside business hours';
 
 /**
- * Everything the turn needs, from Postgres; null when the assistant is to stay silent: no assistant (or
- * it was switched off meanwhile), the customer opted out, or no session is open (a person took it over).
+ * Everything the turn needs, from Postgres; null when nothing more is to happen: the customer opted out
+ * (nothing automated, per the rules) or no session is open (a person took it over: the person has it).
+ * When the assistant no longer answers (switched off or gone since the filing), a handoff with nothing to
+ * send: recording it files the messages for a person (assistant-not-answering.ts).
  * The tool context (the customer's own number above all) comes from the conversation, never from what
  * anyone wrote: the tools can only ever act for the texting customer.
  */
@@ -61,12 +66,18 @@ export function prepareAssistantTurn({ db, box, clock }: Pick<ActivityDeps, 'db'
   return async ({ conversationId, messageIds, complaint }: PrepareTurnInput): Promise<AssistantTurnPlan | null> => {
     const conversation = await turnConversation(db, conversationId);
     if (!conversation || conversation.optedOut) return null;
-    const assistant = await assistantOfConversation(db, conversationId);
-    const mode = answeringMode(assistant);
     const session = await openSession(db, conversationId);
-    if (!assistant || !mode || !session) return null;
+    if (!session) return null;
     const texts = await inboundTexts(db, conversationId, messageIds);
     if (texts.length === 0) return null;
+    const assistant = await assistantOfConversation(db, conversationId);
+    const mode = answeringMode(assistant);
+    const bookingKey = bookingExternalId(conversationId, conversation.episode);
+    if (!assistant || !mode) {
+      const reason = notAnsweringReason(assistant) ?? switchedOffReason;
+      const filed = await filedMode(db, conversationId, messageIds);
+      return { tenantId: conversation.tenantId, sessionId: session.id, mode: filed, input: notAnsweringInput(conversation, session, texts, bookingKey), handoff: reason };
+    }
     const st = await loadServiceTitanConfig(db, box, conversation.tenantId);
     const connected = serviceTitanConnectionOf(st) !== null;
     const { business, customerFirstName } = conversation;
@@ -87,7 +98,7 @@ export function prepareAssistantTurn({ db, box, clock }: Pick<ActivityDeps, 'db'
         bookingMode: assistant.bookingMode,
         defaults: { businessUnitId: st?.businessUnitId ?? null, jobTypeId: st?.jobTypeId ?? null, campaignId: st?.campaignId ?? null, priority: 'Normal' },
         timeZone: assistant.timeZone,
-        bookingKey: bookingExternalId(conversationId, conversation.episode),
+        bookingKey,
         // Draft mode: a person sends the reply, so the tools only read; a booking is described, not made.
         dryRun: mode === 'draft',
       },
@@ -131,8 +142,9 @@ const endedBy: Partial<Record<TurnOutcome, SessionEndReason>> = { closed: 'bye',
  * Records a turn once, keyed by the last inbound message it answers: a retried or replayed record finds
  * the turn already written and answers with its texts, so nothing is queued twice. Under the
  * conversation's lock it looks again: a customer who opted out or a person who took the session over
- * while the model was thinking silences the turn (recorded, nothing queued). A handoff raises
- * needsAttention and asks for the booking as the rules decide.
+ * while the model was thinking silences the turn (recorded, nothing queued); an assistant switched off
+ * or gone meanwhile hands the messages over (nothing sent). A handoff raises needsAttention and asks for
+ * the booking as the rules decide.
  */
 export function recordAssistantTurn({ db }: Pick<ActivityDeps, 'db'>) {
   const { sequelize } = db;
@@ -156,8 +168,25 @@ export function recordAssistantTurn({ db }: Pick<ActivityDeps, 'db'>) {
         return { replyMessageIds: [], booking: 'keep' };
       }
 
+      const notAnswering = notAnsweringReason(await assistantOfConversation(db, conversationId, transaction));
+      if (notAnswering) {
+        // Switched off or gone before or while the turn ran: nothing is sent, whatever the model wrote;
+        // the messages are filed for a person as on a number without an assistant.
+        const booking = await handOverTurnMessages(db, conversation, messageIds, transaction);
+        const trace: TraceEntry[] =
+          result.handoff?.reason === notAnswering ? result.trace : [...result.trace, { kind: 'guardrail', name: 'handoff', ms: 0, detail: notAnswering }];
+        await insertTurn(db, { ...turn, trace, outcome: 'handoff', handoffReason: notAnswering, draft: null, booking }, transaction);
+        await endOpenSession(db, conversationId, 'handoff', transaction, notAnswering);
+        await notifyConversationUpdated(sequelize, { tenantId: conversation.tenantId, id: conversationId }, transaction);
+        return { replyMessageIds: [], booking };
+      }
+
       const event: ConversationEvent =
-        result.outcome === 'handoff' ? { kind: 'assistantHandedOff' } : input.bookingRequested ? { kind: 'assistantBookingRequested' } : { kind: 'automatedReply' };
+        result.outcome === 'handoff'
+          ? { kind: 'assistantHandedOff', answeredByPerson: answeredByPersonSince(conversation, (await turnInbound(db, conversationId, messageIds, transaction)).lastAt) }
+          : input.bookingRequested
+            ? { kind: 'assistantBookingRequested' }
+            : { kind: 'automatedReply' };
       const decision = decide(conversation.facts, event);
       if (event.kind !== 'automatedReply') await applyDecision(db, conversation, { decision }, transaction);
 

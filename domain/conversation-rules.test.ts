@@ -41,8 +41,9 @@ const rows: Row[] = [
   { rule: 'in draft mode a person sends every reply: the message is filed as without an assistant', facts: { assistantMode: 'draft' }, event: eventForFiling(ai('engaged'), false), expected: { needsAttention: true, booking: 'start', assistant: 'draft' } },
   { rule: 'nothing automated for an opted-out contact, assistant or not', facts: { assistantMode: 'auto', contactOptedOut: true, category: 'opt_out' }, event: eventForFiling(ai('engaged'), false), expected: { assistant: null, booking: 'stop' } },
   { rule: 'without an assistant a filing asks nothing of one', facts: {}, event: eventForFiling(ai('engaged'), false), expected: { assistant: null } },
-  { rule: 'a handoff asks for a person and books the episode as without the assistant', facts: {}, event: { kind: 'assistantHandedOff' }, expected: { needsAttention: true, booking: 'start', assistant: null } },
-  { rule: 'a handoff after a booking exists books nothing more', facts: { bookingStatus: 'created' }, event: { kind: 'assistantHandedOff' }, expected: { needsAttention: true, booking: 'keep' } },
+  { rule: 'a handoff asks for a person and books the episode as without the assistant', facts: {}, event: { kind: 'assistantHandedOff', answeredByPerson: false }, expected: { needsAttention: true, booking: 'start', assistant: null } },
+  { rule: 'a handoff of a message a person already answered leaves the flag alone, and books as without the assistant', facts: {}, event: { kind: 'assistantHandedOff', answeredByPerson: true }, expected: { needsAttention: false, booking: 'start', assistant: null } },
+  { rule: 'a handoff after a booking exists books nothing more', facts: { bookingStatus: 'created' }, event: { kind: 'assistantHandedOff', answeredByPerson: false }, expected: { needsAttention: true, booking: 'keep' } },
   { rule: 'a booking request the assistant took books the episode and asks nothing of a person', facts: {}, event: { kind: 'assistantBookingRequested' }, expected: { needsAttention: false, booking: 'start' } },
   // Bookings
   { rule: 'a booking outcome never changes needsAttention (handled stays handled)', facts: { needsAttention: false }, event: { kind: 'bookingOutcome', status: 'created' }, expected: { needsAttention: false, category: 'engaged' } },

@@ -11,8 +11,10 @@
 //   - A booking's outcome never changes `needsAttention` or the category.
 //   - An assistant answering in auto mode takes an engaged message instead of a person: it raises no
 //     `needsAttention` and books nothing yet; it hands over (flag raised, booked as without it) when the
-//     customer asks for a person, complains, or it cannot help, and a booking request it takes books the
-//     episode. In draft mode a person sends every reply, so the message is filed as without an assistant.
+//     customer asks for a person, complains, or it cannot help — or, when its turn runs, it no longer
+//     answers (switched off, or no assistant on the number any more) — and a booking request it takes
+//     books the episode. In draft mode a person sends every reply, so the message is filed as without an
+//     assistant.
 import type { BookingStatus, Category } from '../workflows/definitions.ts';
 import type { ClassificationResult } from './classification.ts';
 import { matchKeyword } from './sms-keywords.ts';
@@ -50,8 +52,12 @@ export type ConversationEvent =
   | { kind: 'personReplied' }
   /** HELP replies and the assistant's replies. */
   | { kind: 'automatedReply' }
-  /** The assistant handed the session over to a person (asked for, complaint, tool failure, model down, cap). */
-  | { kind: 'assistantHandedOff' }
+  /**
+   * The assistant handed the session over to a person (asked for, complaint, tool failure, model down, cap,
+   * after hours, or it no longer answers: switched off or gone). `answeredByPerson`: a person replied or
+   * marked it handled after the last message the turn was answering arrived.
+   */
+  | { kind: 'assistantHandedOff'; answeredByPerson: boolean }
   /** The assistant took a booking request (request mode): the episode's booking carries the chosen window. */
   | { kind: 'assistantBookingRequested' }
   | { kind: 'personCorrected'; category: Category }
@@ -138,8 +144,10 @@ export function decide(facts: ConversationFacts, event: ConversationEvent): Deci
       return { ...next, booking: bookingIntent(next, facts.bookingStatus), fileClassification: !facts.categorySetByPerson, assistant };
     }
     case 'assistantHandedOff': {
-      // As if the assistant had never taken the message: a person is asked for, and it is booked.
-      const next = { ...same, needsAttention: !same.contactOptedOut && needsPerson(same.category) ? true : same.needsAttention };
+      // As if the assistant had never taken the message: a person is asked for (unless one already
+      // answered it), and it is booked.
+      const raise = !same.contactOptedOut && needsPerson(same.category) && !event.answeredByPerson;
+      const next = { ...same, needsAttention: raise || same.needsAttention };
       return fromRules({ ...next, booking: bookingIntent(next, facts.bookingStatus), fileClassification: false });
     }
     case 'assistantBookingRequested':

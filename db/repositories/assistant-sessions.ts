@@ -222,6 +222,27 @@ export async function inboundTexts(db: Database, conversationId: string, message
   return rows.map((r) => r.body);
 }
 
+/**
+ * A turn's inbound messages: when the newest of them came (for "a person answered it since"), whether one
+ * was filed for the assistant to reply to (auto mode: no person asked for yet) and no turn answered it,
+ * and whether they were filed for a draft (draft mode).
+ */
+export async function turnInbound(
+  db: Database,
+  conversationId: string,
+  messageIds: readonly string[],
+  transaction?: Transaction,
+): Promise<{ lastAt: Date | null; awaitingReply: boolean; draft: boolean }> {
+  if (messageIds.length === 0) return { lastAt: null, awaitingReply: false, draft: false };
+  const [row] = await db.sequelize.query<{ last_at: Date | null; awaiting_reply: boolean | null; draft: boolean | null }>(
+    `SELECT max(created_at) AS last_at, bool_or(filed_assistant = 'reply' AND assistant_turn_id IS NULL) AS awaiting_reply,
+            bool_or(filed_assistant = 'draft') AS draft
+       FROM messages WHERE conversation_id = :conversationId AND direction = 'inbound' AND id IN (:ids)`,
+    { replacements: { conversationId, ids: [...messageIds] }, type: QueryTypes.SELECT, ...tx(transaction) },
+  );
+  return { lastAt: row?.last_at ?? null, awaitingReply: row?.awaiting_reply === true, draft: row?.draft === true };
+}
+
 export interface RecordedTurn {
   id: string;
   outcome: TurnRecordOutcome;

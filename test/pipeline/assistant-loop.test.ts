@@ -49,12 +49,13 @@ function assistantFields(overrides: Partial<AssistantFields>): AssistantFields {
   };
 }
 
-async function addAssistant(phone: string, overrides: Partial<AssistantFields>): Promise<void> {
+async function addAssistant(phone: string, overrides: Partial<AssistantFields>): Promise<string> {
   const db = p.test.db;
   const number = await db.models.PhoneNumber.findOne({ where: { tenantId: p.tenant.id, phone }, rejectOnEmpty: true });
-  await db.sequelize.transaction(async (transaction) => {
+  return db.sequelize.transaction(async (transaction) => {
     const id = await insertAssistant(db, p.tenant.id, assistantFields(overrides), transaction);
     await setAssistantNumbers(db, p.tenant.id, id, [number.id], transaction);
+    return id;
   });
 }
 
@@ -549,5 +550,73 @@ describe('business hours: after hours, each choice', () => {
     expect(detail.messages.filter((m) => m.author === 'assistant')).toHaveLength(0);
     expect(detail.assistant).toMatchObject({ state: 'handedOff', reason: 'outside business hours' });
     expect(bookingsOf(detail.conversation.id)).toHaveLength(1);
+  });
+});
+
+describe('the assistant switched off or taken from the number after the message was filed for it', () => {
+  let admin: ApiClient;
+  const toolCalling = () => p.fakes.openai.requests.filter((r) => Array.isArray((r.body as { tools?: unknown }).tools));
+  const assistantPath = (id: string) => `/api/tenants/${p.tenant.id}/assistants/${id}`;
+
+  beforeAll(async () => {
+    const { user, password } = await createUser(p.test.db, { tenantId: p.tenant.id, role: 'admin' });
+    admin = new ApiClient(p.baseUrl);
+    await admin.login(user.email, password);
+  });
+
+  /**
+   * A number of its own whose assistant answers (auto). The customer's message is filed for the
+   * assistant (no person asked for, nothing booked) and its turn is waiting for the model (held at the
+   * fake OpenAI) when the admin's change lands; then the model answers.
+   */
+  async function changedBeforeTheReply(change: (assistantId: string) => Promise<number>) {
+    const number = (await createPhoneNumber(p.test.db, { tenantId: p.tenant.id })).phone;
+    const assistantId = await addAssistant(number, {});
+    const customer = uniquePhone();
+    const asked = toolCalling().length;
+    let release = () => {};
+    p.fakes.openai.holdToolCalling = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await text(customer, 'Hi, I would like to book a maintenance visit for my AC', number);
+      await waitFor(async () => toolCalling().length > asked, { what: 'the turn asking the model' });
+      const filed = await conversationOf(customer, number);
+      expect([filed.needsAttention, filed.bookingStatus]).toEqual([false, 'none']);
+      expect(await change(assistantId)).toBeLessThan(300);
+    } finally {
+      p.fakes.openai.holdToolCalling = null;
+      release();
+    }
+    await settled(customer, number);
+    const c = await conversationOf(customer, number);
+    await waitFor(async () => (await conversationOf(customer, number)).bookingStatus === 'created', { what: 'the booking, as without the assistant' });
+    expect(textsTo(customer)).toEqual([]);
+    expect((await conversationOf(customer, number)).needsAttention).toBe(true);
+    expect(bookingsOf(c.id)).toHaveLength(1);
+    const [turns] = await p.test.db.sequelize.query(`SELECT outcome, handoff_reason FROM assistant_turns WHERE conversation_id = :id`, { replacements: { id: c.id } });
+    return { customer, number, assistantId, conversationId: c.id, turns };
+  }
+
+  it.each([
+    ['disabled', { enabled: false }],
+    ['mode off', { mode: 'off' }],
+  ])('%s: no reply, filed for a person (flag raised, booked once); switched on again, the inbox says why', { timeout: 90_000 }, async (_case, patch) => {
+    const { customer, number, assistantId, turns } = await changedBeforeTheReply(async (id) => (await admin.patch(assistantPath(id), patch)).status);
+    expect(turns).toEqual([{ outcome: 'handoff', handoff_reason: 'the assistant was switched off' }]);
+    expect((await detailOf(customer, number)).assistant).toEqual({ state: 'off' });
+    expect((await admin.patch(assistantPath(assistantId), { enabled: true, mode: 'auto' })).status).toBe(200);
+    expect((await detailOf(customer, number)).assistant).toEqual({ state: 'handedOff', reason: 'the assistant was switched off' });
+    // The rest of the session is the person's.
+    await text(customer, 'Hello?', number);
+    await settled(customer, number);
+    expect(textsTo(customer)).toEqual([]);
+  });
+
+  it.each([
+    ['the assistant deleted', (id: string) => admin.request('DELETE', assistantPath(id))],
+    ['the number taken from it', (id: string) => admin.patch(assistantPath(id), { phoneNumberIds: [] })],
+  ])('%s: no reply, filed for a person (flag raised, booked once)', { timeout: 90_000 }, async (_case, change) => {
+    const { customer, number, turns } = await changedBeforeTheReply(async (id) => (await change(id)).status);
+    expect(turns).toEqual([{ outcome: 'handoff', handoff_reason: 'no assistant answers this number any more' }]);
+    expect((await detailOf(customer, number)).assistant).toBeNull();
   });
 });

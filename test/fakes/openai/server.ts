@@ -41,6 +41,11 @@ export interface FakeOpenAI {
   faults: FakeOpenAIFaults;
   /** Delay before every answer; may be changed at any time. */
   latencyMs: number;
+  /**
+   * While set, tool-calling requests (the assistant's model calls) are answered only once it settles:
+   * a test can change something while a turn is waiting for the model.
+   */
+  holdToolCalling: Promise<void> | null;
   setClassifier(fn: FakeClassifierFn | null): void;
   /** Forget recorded requests, faults and a custom classifier. */
   reset(): void;
@@ -97,6 +102,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     requests.push({ endpoint: endpoint ?? 'other', method: req.method ?? '', path, apiKey: bearer(req), body, receivedAt: new Date() });
     if (fake.latencyMs > 0) await sleep(fake.latencyMs);
+    if (fake.holdToolCalling && isObject(body) && isToolCallingRequest(body)) await fake.holdToolCalling;
 
     if (!endpoint) {
       return send(res, 404, openAIError(`Invalid URL (${req.method} ${path})`, 'invalid_request_error'));
@@ -200,6 +206,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     },
     faults,
     latencyMs: options.latencyMs ?? 0,
+    holdToolCalling: null,
     setClassifier(fn) {
       classifier = fn;
     },
@@ -207,6 +214,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       requests.length = 0;
       faults.clear();
       classifier = null;
+      fake.holdToolCalling = null;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
