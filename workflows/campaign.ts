@@ -116,18 +116,31 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<vo
     );
   }
 
+  /**
+   * A recipient's send at the lane's next turn. A send the number's slot turned back (`paced`: another
+   * campaign or worker took it, or the lane's turns run a little ahead of the slots in Postgres) keeps its
+   * turn and tries again when the slot comes: handing the turn back would leave that second of the number
+   * unused and the lane below its pace. After a pause or a held send it takes a new turn.
+   */
   async function sendRecipient(contactId: string, turn: () => number): Promise<void> {
+    let wait: number | null = null;
     for (;;) {
       await mayGo();
       if (state.canceled) return;
-      // The lane's next turn; a pause or cancel wakes it at once.
-      const untilTurn = turn();
-      if (untilTurn > 0 && (await condition(() => state.canceled || state.paused, untilTurn))) continue;
+      wait ??= turn();
+      // A pause or cancel wakes the wait at once.
+      if (wait > 0 && (await condition(() => state.canceled || state.paused, wait))) {
+        wait = null;
+        continue;
+      }
       const { outcome, laneWaitMs } = await sender.sendCampaignMessage({ campaignId, contactId });
-      if (laneWaitMs > 0) await condition(() => state.canceled || state.paused, laneWaitMs);
-      if (outcome === 'held') await condition(() => state.canceled || state.paused, heldRecheckMs);
-      // Tried again (it is still queued) unless the run is full: then the next run takes it up.
-      if ((outcome !== 'paced' && outcome !== 'held') || !historyLeft()) return;
+      if (outcome === 'paced') wait = laneWaitMs;
+      else if (outcome === 'held') {
+        await condition(() => state.canceled || state.paused, heldRecheckMs);
+        wait = null;
+      } else return;
+      // Still queued: the next run takes it up when this one is full.
+      if (!historyLeft()) return;
     }
   }
 

@@ -1,6 +1,7 @@
 // The per-number send pace (GCRA, one statement per try): of concurrent tries on one number exactly one
 // takes the slot and the others learn how long to wait; each number has its own; a late try keeps the
-// number's schedule; an idle number starts again from now (at most two extra sends), not from a backlog.
+// number's schedule; an idle number starts again from now (at most two extra sends), not from a backlog,
+// and so does a number's first send.
 import { randomBytes } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +12,12 @@ import { takeSendSlot } from './campaigns.ts';
 
 let test: TestDatabase;
 let numbers: string[];
+let tenantId: string;
 
 beforeAll(async () => {
   test = await createTestDatabase({ poolMax: 10 });
   const { tenant } = await createTenant(test.db, new SecretBox(randomBytes(32).toString('base64')));
+  tenantId = tenant.id;
   numbers = [(await createPhoneNumber(test.db, { tenantId: tenant.id })).id, (await createPhoneNumber(test.db, { tenantId: tenant.id })).id];
 });
 afterAll(() => test?.drop());
@@ -29,15 +32,28 @@ const nextSlot = async (id: string) =>
 describe('takeSendSlot', () => {
   it('one of concurrent tries on a number takes its slot, the others wait about one interval; another number is independent', async () => {
     const [a, b] = numbers as [string, string];
+    // A number whose slot has just come (a fresh one has two more in hand, as after an idle spell).
+    const due = new Date();
+    await test.db.sequelize.query(`INSERT INTO phone_number_send_pace (phone_number_id, next_slot_at) VALUES ($1, $2)`, { bind: [a, due] });
     const tries = await Promise.all(Array.from({ length: 8 }, () => takeSendSlot(test.db, a, 1000)));
     const taken = tries.filter((t) => t.taken);
     expect(taken).toHaveLength(1);
+    // The slot moved on exactly one interval, and every try learns that it is not far off.
+    expect((await nextSlot(a))?.getTime()).toBe(due.getTime() + 1000);
     for (const t of tries) {
       const ms = t.taken ? t.nextInMs : t.waitMs;
-      expect(ms).toBeGreaterThan(800);
+      expect(ms).toBeGreaterThan(0);
       expect(ms).toBeLessThanOrEqual(1000);
     }
     expect(await takeSendSlot(test.db, b, 1000)).toMatchObject({ taken: true });
+  });
+
+  it("a number's first sends are paced as after an idle spell: three now, then one an interval", async () => {
+    const fresh = (await createPhoneNumber(test.db, { tenantId })).id;
+    for (let i = 0; i < 3; i++) expect(await takeSendSlot(test.db, fresh, 1000)).toMatchObject({ taken: true });
+    const fourth = await takeSendSlot(test.db, fresh, 1000);
+    expect(fourth.taken).toBe(false);
+    expect(fourth.taken ? 0 : fourth.waitMs).toBeGreaterThan(800);
   });
 
   it('a try up to two intervals late keeps the schedule; after an idle spell the number starts from now', async () => {

@@ -305,13 +305,15 @@ export type SendSlot = { taken: true; nextInMs: number } | { taken: false; waitM
  * no slot of the number, no worker — and its campaign waits in a workflow timer. A send taken up to two
  * intervals late keeps the number's schedule, and the sends after it catch up: the timer, the workflow task
  * and the activity before the take all add latency on every send, and the rate must not lose it. The cost:
- * after an idle spell three sends may go back to back. One statement per try, so every worker of every
- * campaign sharing the number shares its pace.
+ * after an idle spell three sends may go back to back. A number's first send is taken as one after an idle
+ * spell (the same next slot): a schedule that began one interval after that send, which comes late, would
+ * stand ahead of the lane's turns for good and turn each of them back once. One statement per try, so every
+ * worker of every campaign sharing the number shares its pace.
  */
 export async function takeSendSlot(db: Database, phoneNumberId: string, intervalMs: number): Promise<SendSlot> {
   const [taken] = await db.sequelize.query<{ next_in_ms: number }>(
     `INSERT INTO phone_number_send_pace AS p (phone_number_id, next_slot_at)
-     VALUES ($id, clock_timestamp() + make_interval(secs => $interval / 1000.0))
+     VALUES ($id, clock_timestamp() - make_interval(secs => $interval / 1000.0))
      ON CONFLICT (phone_number_id) DO UPDATE
        SET next_slot_at = GREATEST(p.next_slot_at, clock_timestamp() - make_interval(secs => 2 * $interval / 1000.0))
                           + make_interval(secs => $interval / 1000.0)

@@ -387,7 +387,9 @@ describe('exactly one message per recipient', () => {
     const created = await createCampaign(tag);
     expect(created.audienceCount).toBe(1200);
     await act(created.id, 'start');
-    const done = await until(created.id, 'to finish', (c) => c.status === 'done', 180_000);
+    // About a minute on a quiet 2-core machine, three on one loaded several times over (as CI is, running
+    // other files beside this one): every send is a few round trips to Postgres, Temporal and Twilio.
+    const done = await until(created.id, 'to finish', (c) => c.status === 'done', 300_000);
     expect(done.counts).toMatchObject({ queued: 0, sent: 1200, failed: 0, unknown: 0, skipped: 0 });
     const texts = p.fakes.twilio.messages.filter((m) => m.to.startsWith('+1646'));
     expect(new Set(texts.map((m) => m.to)).size).toBe(1200);
@@ -401,7 +403,7 @@ describe('exactly one message per recipient', () => {
     // One run adds the audience, then one per page of 500 (and a last one that finds nobody left).
     expect(lengths.length).toBeGreaterThanOrEqual(4);
     expect(Math.max(...lengths)).toBeLessThan(10_000);
-  }, 240_000);
+  }, 360_000);
 
   it('a campaign that fills its worker slots never delays a reply: conversations run on their own task queue', async () => {
     const tag = `busy-${randomUUID().slice(0, 6)}`;
@@ -465,9 +467,17 @@ describe('pace and outcomes', () => {
     const tag = `pace-${randomUUID().slice(0, 6)}`;
     const numbers = 5;
     const warmupMs = 2_000;
-    const windowMs = 8_000;
+    // The rule's own window: over a few seconds one send early or late at an edge (the machine busy for a
+    // moment) is more than 5 %.
+    const windowMs = 60_000;
     // Enough recipients that no number runs out before the window ends.
-    await Promise.all(Array.from({ length: numbers * 16 }, () => contact(tag)));
+    const perNumber = (warmupMs + windowMs) / 1000 + 10;
+    await p.test.db.sequelize.query(
+      `INSERT INTO contacts (id, tenant_id, phone, tags, marketing_consent, time_zone, created_at, updated_at)
+       SELECT gen_random_uuid(), $1, '+1718' || lpad(($4 + g)::text, 7, '0'), ARRAY[$2], 'granted', $3, now(), now()
+         FROM generate_series(1, $5::int) g`,
+      { bind: [p.tenant.id, tag, daytimeZone(), randomInt(2_000_000, 9_000_000), numbers * perNumber] },
+    );
     const phoneById = new Map<string, string>();
     for (let i = 0; i < numbers; i++) {
       const n = await createPhoneNumber(p.test.db, { tenantId: p.tenant.id });
@@ -485,7 +495,7 @@ describe('pace and outcomes', () => {
     const from = begun + warmupMs;
     const to = from + windowMs;
     await waitFor(async () => [...ours].every((phone) => texts().some((m) => m.from === phone && m.dateCreated.getTime() >= to)), {
-      timeoutMs: 30_000,
+      timeoutMs: warmupMs + windowMs + 30_000,
       what: 'every number to text past the window',
     });
     await act(created.id, 'cancel');
@@ -493,15 +503,15 @@ describe('pace and outcomes', () => {
 
     const inWindow = texts().filter((m) => m.dateCreated.getTime() >= from && m.dateCreated.getTime() < to);
     const expected = (numbers * windowMs) / 1000;
-    const perNumber = [...ours].map((phone) => inWindow.filter((m) => m.from === phone).length);
-    expect(Math.abs(inWindow.length - expected) / expected, `${inWindow.length} texts in the window (${perNumber.join(', ')}), ${expected} expected`).toBeLessThanOrEqual(0.05);
+    const counts = [...ours].map((phone) => inWindow.filter((m) => m.from === phone).length);
+    expect(Math.abs(inWindow.length - expected) / expected, `${inWindow.length} texts in the window (${counts.join(', ')}), ${expected} expected`).toBeLessThanOrEqual(0.05);
     for (const phone of ours) {
       const n = inWindow.filter((m) => m.from === phone).length;
-      expect(Math.abs(n - windowMs / 1000), `${phone}: ${n} texts`).toBeLessThanOrEqual(1);
+      expect(Math.abs(n - windowMs / 1000) / (windowMs / 1000), `${phone}: ${n} texts`).toBeLessThanOrEqual(0.05);
     }
     // Exactly once, pace or not.
     expect(new Set(texts().map((m) => m.to)).size).toBe(texts().length);
-  }, 120_000);
+  }, 180_000);
 
   it('a send slowed past its heartbeat timeout that then certainly did not reach Twilio is sent once, not recorded unknown', async () => {
     const tag = `slow-${randomUUID().slice(0, 6)}`;
