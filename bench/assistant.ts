@@ -3,8 +3,9 @@
 // model and once with a fake model that takes 1.5 s a call. What we measure is our own overhead: the time
 // the customer waits minus the model's time in that turn (every model call of it at the fake's latency).
 import { QueryTypes } from 'sequelize';
-import { insertAssistant, setAssistantNumbers, type AssistantFields } from '../db/repositories/assistants.ts';
+import { insertAssistant, setAssistantNumbers } from '../db/repositories/assistants.ts';
 import type { TraceEntry } from '../assistant/assistant-turn.ts';
+import { testAssistantFields } from '../test/support/assistant-fields.ts';
 import type { BenchConfig } from './config.ts';
 import { customerNumbers, planWebhooks, runOpenLoop } from './load.ts';
 import { cpuSeconds } from './processes.ts';
@@ -75,25 +76,6 @@ export interface AssistantResults {
   runs: AssistantRun[];
 }
 
-function assistantFields(): AssistantFields {
-  return {
-    name: 'Riley',
-    enabled: true,
-    mode: 'auto',
-    firstSms: 'Hi {firstName}! This is Riley at {business}.',
-    smsPrompt: 'You book HVAC maintenance and repair visits and answer questions about appointments.',
-    sessionMinutes: 30,
-    handoffMessage: 'Thanks! A team member will text you back shortly.',
-    tools: { customerLookup: true, jobStatus: true, availability: true, booking: true },
-    bookingMode: 'request',
-    timeZone,
-    // Always open: every message is answered whatever the time the benchmark runs at.
-    businessHours: null,
-    afterHours: 'answer',
-    afterHoursMessage: '',
-    replyCap: 10,
-  };
-}
 
 /** A tenant whose number has the assistant, with ServiceTitan configured and seeded for its tools. */
 async function assistantTenant(stack: Stack, label: string): Promise<BenchTenant> {
@@ -105,7 +87,7 @@ async function assistantTenant(stack: Stack, label: string): Promise<BenchTenant
   await stack.addTwilioAccount(tenant);
   const number = await db.models.PhoneNumber.findOne({ where: { tenantId: tenant.id, phone: tenant.ourNumber }, rejectOnEmpty: true });
   await db.sequelize.transaction(async (transaction) => {
-    const id = await insertAssistant(db, tenant.id, assistantFields(), transaction);
+    const id = await insertAssistant(db, tenant.id, testAssistantFields({ timeZone }), transaction);
     await setAssistantNumbers(db, tenant.id, id, [number.id], transaction);
   });
   return tenant;

@@ -8,6 +8,7 @@ import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertAssistant, setAssistantNumbers, updateAssistant, type AssistantFields } from '../../db/repositories/assistants.ts';
 import { seedAssistantData } from '../fakes/servicetitan/index.ts';
+import { testAssistantFields } from '../support/assistant-fields.ts';
 import { createUser, uniquePhone } from '../support/factories.ts';
 import { launchChromium, screenshot, signIn } from './browser.ts';
 import { startStack, type Stack } from './stack.ts';
@@ -19,22 +20,7 @@ let assistantId = '';
 const customer = uniquePhone();
 const drafting = uniquePhone();
 
-const assistant: AssistantFields = {
-  name: 'Riley',
-  enabled: true,
-  mode: 'auto',
-  firstSms: 'Hi {firstName}! This is Riley at {business}.',
-  smsPrompt: 'You book HVAC maintenance and repair visits and answer questions about appointments.',
-  sessionMinutes: 30,
-  handoffMessage: 'Thanks! A team member will text you back shortly.',
-  tools: { customerLookup: true, jobStatus: true, availability: true, booking: true },
-  bookingMode: 'request',
-  timeZone: 'America/Chicago',
-  businessHours: null,
-  afterHours: 'answer',
-  afterHoursMessage: '',
-  replyCap: 10,
-};
+const assistant: AssistantFields = testAssistantFields();
 
 const textsTo = (phone: string) => stack.fakes.twilio.messages.filter((m) => m.to === phone);
 const conversationOf = async (phone: string) => {

@@ -17,6 +17,7 @@ import { disclosure } from '../../assistant/guardrails/first-sms.ts';
 import { insertAssistant, setAssistantNumbers } from '../../db/repositories/assistants.ts';
 import { conversationStateQuery, conversationWorkflowId } from '../../workflows/definitions.ts';
 import { seedAssistantData, type AssistantSeed } from '../fakes/servicetitan/index.ts';
+import { testAssistantFields } from '../support/assistant-fields.ts';
 import { startChildWorker, type ChildWorker } from '../support/child-worker.ts';
 import { createUser, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
@@ -37,22 +38,7 @@ beforeAll(async () => {
     const id = await insertAssistant(
       db,
       p.tenant.id,
-      {
-        name: 'Riley',
-        enabled: true,
-        mode: 'auto',
-        firstSms: 'Hi {firstName}! This is Riley at {business}.',
-        smsPrompt: 'You book HVAC maintenance and repair visits.',
-        sessionMinutes: 30,
-        handoffMessage: 'Thanks! A team member will text you back shortly.',
-        tools: { customerLookup: true, jobStatus: true, availability: true, booking: true },
-        bookingMode: 'request',
-        timeZone: zone,
-        businessHours: null,
-        afterHours: 'answer',
-        afterHoursMessage: '',
-        replyCap: 10,
-      },
+      testAssistantFields({ smsPrompt: 'You book HVAC maintenance and repair visits.', timeZone: zone }),
       transaction,
     );
     await setAssistantNumbers(db, p.tenant.id, id, [number.id], transaction);

@@ -17,6 +17,7 @@ import { disclosure } from '../../assistant/guardrails/first-sms.ts';
 import { dataConverter } from '../../temporal/data-converter.ts';
 import { conversationStateQuery, conversationWorkflowId } from '../../workflows/definitions.ts';
 import { assistantStateOf, seedAssistantData, type AssistantSeed } from '../fakes/servicetitan/index.ts';
+import { testAssistantFields } from '../support/assistant-fields.ts';
 import { createPhoneNumber, createUser, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
@@ -29,25 +30,7 @@ const numbers = { request: '', job: '', draft: '' };
 const handoffMessage = 'Thanks! A team member will text you back shortly.';
 const zone = 'America/Chicago';
 
-function assistantFields(overrides: Partial<AssistantFields>): AssistantFields {
-  return {
-    name: 'Riley',
-    enabled: true,
-    mode: 'auto',
-    firstSms: 'Hi {firstName}! This is Riley at {business}.',
-    smsPrompt: 'You book HVAC maintenance and repair visits and answer questions about appointments.',
-    sessionMinutes: 30,
-    handoffMessage,
-    tools: { customerLookup: true, jobStatus: true, availability: true, booking: true },
-    bookingMode: 'request',
-    timeZone: zone,
-    businessHours: null,
-    afterHours: 'answer',
-    afterHoursMessage: '',
-    replyCap: 10,
-    ...overrides,
-  };
-}
+const assistantFields = (overrides: Partial<AssistantFields>) => testAssistantFields({ handoffMessage, timeZone: zone, ...overrides });
 
 async function addAssistant(phone: string, overrides: Partial<AssistantFields>): Promise<string> {
   const db = p.test.db;
