@@ -12,19 +12,20 @@ import { recordHelpReply } from './help-reply.ts';
 import { importContacts, markContactImportFailed } from './import-contacts.ts';
 import { loadInbound } from './load-inbound.ts';
 import { recordBookingEnded, recordOutboundFailure, recordProblem } from './record-failures.ts';
-import { sendCampaignMessage } from './send-campaign-message.ts';
+import { campaignSends } from './send-campaign-message.ts';
 import { sendOutboundMessage } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 import { updateServiceTitanBookingRequest } from './update-servicetitan-booking-request.ts';
 
 export type { ActivityDeps, BookingOutcome, ClassificationResult } from './types.ts';
 export type { Lifecycle } from './conversation-lifecycle.ts';
-export type { CampaignSendOutcome } from './send-campaign-message.ts';
+export type { CampaignBatchOutcome, CampaignSendOutcome } from './send-campaign-message.ts';
 export type { CampaignSendPlan } from './campaign-run.ts';
 export type { AssistantTurnPlan, RecordedTurnResult } from './assistant-turns.ts';
 export type { BookingRequestUpdate } from './update-servicetitan-booking-request.ts';
 
 export function createActivities(deps: ActivityDeps) {
+  const sends = campaignSends(deps);
   return {
     loadInbound: loadInbound(deps),
     classifyMessage: classifyMessage(deps),
@@ -49,7 +50,8 @@ export function createActivities(deps: ActivityDeps) {
     addCampaignRecipientPage: addCampaignRecipientPage(deps),
     campaignSendPlan: campaignSendPlan(deps),
     dueCampaignRecipients: dueCampaignRecipients(deps),
-    sendCampaignMessage: sendCampaignMessage(deps),
+    sendCampaignMessage: sends.one,
+    sendCampaignMessages: sends.batch,
     finishCampaign: finishCampaign(deps),
   };
 }

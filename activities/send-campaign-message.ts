@@ -1,14 +1,16 @@
-// One recipient of a campaign, at send time: the checks (opt-out, consent, a conversation needing a person,
+// A campaign's recipients at send time: the checks (opt-out, consent, a conversation needing a person,
 // the N-day cap, quiet hours and state caps in their local time), the from-number's pace, then at most one
 // send. Idempotent on (campaign, contact): a recipient already settled returns its outcome; one found
 // `sending` goes through sendOutboundMessage again, which never resends a message whose outcome is unknown.
-// It never waits for the pace itself: its campaign's lane calls it at the number's turn (a workflow timer),
-// and a send whose number's slot has still not come (shared with other campaigns and workers) returns
-// `paced` and is tried again after another timer, holding no worker slot meanwhile.
+// Two activities over the same per-recipient send: `one` for a paced lane (it never waits for the pace
+// itself: the lane calls it at the number's turn, a workflow timer, and a send whose number's slot has
+// still not come, shared with other campaigns and workers, returns `paced` and is tried again after another
+// timer, holding no worker slot meanwhile), and `batch` for a lane without a pace, whose recipients go back
+// to back in one activity.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { areaCodeFacts } from '../clients/phone-location/phone-location.ts';
 import { campaignById, sendSlotWaitMs, takeSendSlot, type CampaignRow } from '../db/repositories/campaigns.ts';
-import { claimRecipient, deferRecipient, findRecipient, recipientFacts, settleRecipient, skipRecipient } from '../db/repositories/campaign-recipients.ts';
+import { claimRecipient, deferRecipient, findRecipient, findRecipients, recipientFacts, settleRecipient, skipRecipient, type RecipientRow } from '../db/repositories/campaign-recipients.ts';
 import { recordConsent } from '../db/repositories/contacts.ts';
 import { recordGaveUp } from '../db/repositories/outbound-messages.ts';
 import { renderCampaignMessage } from '../domain/campaigns/campaign-message.ts';
@@ -26,6 +28,14 @@ import type { ActivityDeps } from './types.ts';
 export interface CampaignSendOutcome {
   outcome: 'sent' | 'failed' | 'unknown' | 'skipped' | 'held' | 'wait' | 'paced';
   laneWaitMs: number;
+}
+
+/** What a batch left for the lane: recipients to send alone, and those a pause or cancel held back. */
+export interface CampaignBatchOutcome {
+  held: string[];
+  retry: string[];
+  /** Recipients whose send is settled (sent, failed, unknown, skipped, or waiting for their window). */
+  settled: number;
 }
 
 /** Twilio: the recipient replied STOP to the carrier; texting them again is refused. */
@@ -46,7 +56,7 @@ function twilioCode(err: ApplicationFailure): string | null {
 
 const outcome = (o: CampaignSendOutcome['outcome'], laneWaitMs = 0): CampaignSendOutcome => ({ outcome: o, laneWaitMs });
 
-export function sendCampaignMessage(deps: ActivityDeps) {
+export function campaignSends(deps: ActivityDeps) {
   const { db, logger } = deps;
   const send = sendOutboundMessage(deps);
   const now = () => deps.clock?.() ?? new Date();
@@ -94,9 +104,10 @@ export function sendCampaignMessage(deps: ActivityDeps) {
     }
   }
 
-  async function sendOne(campaignId: string, contactId: string): Promise<CampaignSendOutcome> {
-    const [campaign, recipient] = await Promise.all([campaignById(db, campaignId), findRecipient(db, campaignId, contactId)]);
-    if (!campaign || !recipient) return outcome('skipped');
+  /** One recipient, with its campaign as read when the send began (the claim re-reads its status). */
+  async function sendOne(campaign: CampaignRow, contactId: string, recipient: RecipientRow | undefined): Promise<CampaignSendOutcome> {
+    const campaignId = campaign.id;
+    if (!recipient) return outcome('skipped');
     // A pause or cancel stops every send not yet claimed (the person's word is in Postgres first).
     if (recipient.state === 'queued' && campaign.status !== 'sending') return outcome('held');
     if (recipient.state === 'sending' && recipient.message_id) return outcome(await deliver(campaignId, contactId, recipient.message_id));
@@ -124,19 +135,58 @@ export function sendCampaignMessage(deps: ActivityDeps) {
       if (!slot.taken) return outcome('paced', slot.waitMs);
     }
     const body = renderCampaignMessage(campaign.body, { firstName: facts.first_name, business: facts.business }, { firstMarketingMessage: !facts.had_marketing });
-    const messageId = await claimRecipient(db, { campaignId, contactId, tenantId: campaign.tenant_id, phoneNumberId, body, sentAt: at });
+    const claim = await claimRecipient(db, { campaignId, contactId, tenantId: campaign.tenant_id, phoneNumberId, body, sentAt: at });
+    if (claim.outcome === 'held') return outcome('held');
     // Another try claimed it first: that try decides; report what it recorded.
-    if (!messageId) return outcome((await findRecipient(db, campaignId, contactId))?.state === 'skipped' ? 'skipped' : 'unknown');
-    return outcome(await deliver(campaignId, contactId, messageId));
+    if (claim.outcome === 'taken') return outcome((await findRecipient(db, campaignId, contactId))?.state === 'skipped' ? 'skipped' : 'unknown');
+    return outcome(await deliver(campaignId, contactId, claim.messageId));
   }
 
-  return async ({ campaignId, contactId }: { campaignId: string; contactId: string }): Promise<CampaignSendOutcome> => {
+  return {
+    /** One recipient (a paced send, or one a batch could not settle), retried by Temporal until it settles. */
+    one: ({ campaignId, contactId }: { campaignId: string; contactId: string }): Promise<CampaignSendOutcome> =>
+      heartbeating(async () => {
+        const [campaign, recipient] = await Promise.all([campaignById(db, campaignId), findRecipient(db, campaignId, contactId)]);
+        return campaign ? sendOne(campaign, contactId, recipient ?? undefined) : outcome('skipped');
+      }),
+    /**
+     * A lane's due recipients back to back, for a campaign without a pace: one activity instead of one per
+     * recipient. Each recipient is settled exactly as `one` settles it (and a retry of the batch finds what
+     * the last try recorded). A recipient whose send threw (or was paced after all) is handed back in
+     * `retry` rather than failing the batch, so one bad recipient never holds up the others: the lane sends
+     * it alone, with Temporal's retries. After a pause or cancel the rest is handed back in `held` untouched.
+     */
+    batch: ({ campaignId, contactIds }: { campaignId: string; contactIds: string[] }): Promise<CampaignBatchOutcome> =>
+      heartbeating(async () => {
+        const result: CampaignBatchOutcome = { held: [], retry: [], settled: 0 };
+        const [campaign, recipients] = await Promise.all([campaignById(db, campaignId), findRecipients(db, campaignId, contactIds)]);
+        if (!campaign) return { ...result, settled: contactIds.length };
+        for (const [i, contactId] of contactIds.entries()) {
+          let sent: CampaignSendOutcome['outcome'];
+          try {
+            sent = (await sendOne(campaign, contactId, recipients.get(contactId))).outcome;
+          } catch (err) {
+            logger.warn('campaign recipient not settled in its batch; sent alone next', { campaignId, contactId, error: err });
+            sent = 'paced';
+          }
+          if (sent === 'held') {
+            result.held.push(...contactIds.slice(i));
+            break;
+          }
+          if (sent === 'paced') result.retry.push(contactId);
+          else result.settled++;
+        }
+        return result;
+      }),
+  };
+
+  async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
     const context = Context.current();
     const beat = setInterval(() => context.heartbeat(), heartbeatEveryMs);
     try {
-      return await sendOne(campaignId, contactId);
+      return await work();
     } finally {
       clearInterval(beat);
     }
-  };
+  }
 }

@@ -1,4 +1,4 @@
-// Signals, input and id of the campaign workflow, shared by the API and the workflow.
+// Signals, input, id and run size of the campaign workflow, shared by the API, the workflow and its tests.
 import { defineSignal } from '@temporalio/workflow';
 
 export const pauseCampaignSignal = defineSignal('pauseCampaign');
@@ -25,3 +25,9 @@ export function campaignWorkflowId(tenantId: string, campaignId: string): string
 export function campaignTaskQueue(taskQueue: string): string {
   return `${taskQueue}-campaigns`;
 }
+
+/**
+ * Recipients a run hands to batches (no pace) before it continues as new: a few hundred history events,
+ * and every lane drains before the next run.
+ */
+export const batchedPerRun = 1_000;

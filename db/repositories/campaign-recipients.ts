@@ -20,6 +20,16 @@ export async function findRecipient(db: Database, campaignId: string, contactId:
   return row ?? null;
 }
 
+/** Several recipients of one campaign at once (a batch's), by contact id; absent ones are not in the map. */
+export async function findRecipients(db: Database, campaignId: string, contactIds: string[]): Promise<Map<string, RecipientRow>> {
+  const rows = await db.sequelize.query<RecipientRow & { contact_id: string }>(
+    `SELECT contact_id, state, message_id, phone_number_id, not_before FROM campaign_recipients
+      WHERE campaign_id = $campaignId AND contact_id = ANY($contactIds::uuid[])`,
+    { type: QueryTypes.SELECT, bind: { campaignId, contactIds } },
+  );
+  return new Map(rows.map(({ contact_id, ...row }) => [contact_id, row]));
+}
+
 export interface RecipientFactsRow {
   phone: string;
   first_name: string | null;
@@ -65,21 +75,27 @@ export async function deferRecipient(db: Database, campaignId: string, contactId
 }
 
 /**
- * The recipient's message is written (queued, in their conversation with `phoneNumberId`) and the recipient
- * becomes `sending`, in one transaction under the recipient's row lock. Null when the recipient was not
- * `queued` any more (another try got there first): nothing is written.
+ * - `claimed`: the recipient's message is written (queued, in their conversation with `phoneNumberId`) and
+ *   the recipient is `sending`, in one transaction under the recipient's row lock.
+ * - `taken`: the recipient was not `queued` any more (another try got there first); nothing is written.
+ * - `held`: the campaign is not `sending` (paused or canceled: the person's word is in Postgres before the
+ *   workflow hears it), read in the same statement as the lock; nothing is written.
  */
+export type RecipientClaim = { outcome: 'claimed'; messageId: string } | { outcome: 'taken' } | { outcome: 'held' };
+
 export async function claimRecipient(
   db: Database,
   input: { campaignId: string; contactId: string; tenantId: string; phoneNumberId: string; body: string; sentAt: Date },
-): Promise<string | null> {
+): Promise<RecipientClaim> {
   const { sequelize, models } = db;
-  return sequelize.transaction(async (transaction) => {
-    const [locked] = await sequelize.query<{ state: RecipientState }>(
-      `SELECT state FROM campaign_recipients WHERE campaign_id = $campaignId AND contact_id = $contactId FOR UPDATE`,
+  return sequelize.transaction(async (transaction): Promise<RecipientClaim> => {
+    const [locked] = await sequelize.query<{ state: RecipientState; campaign_status: string }>(
+      `SELECT r.state, c.status AS campaign_status FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+        WHERE r.campaign_id = $campaignId AND r.contact_id = $contactId FOR UPDATE OF r`,
       { type: QueryTypes.SELECT, bind: { campaignId: input.campaignId, contactId: input.contactId }, transaction },
     );
-    if (locked?.state !== 'queued') return null;
+    if (locked?.state !== 'queued') return { outcome: 'taken' };
+    if (locked.campaign_status !== 'sending') return { outcome: 'held' };
     // A campaign text alone asks nothing of a CSR: a conversation it starts begins resolved, so a big
     // campaign never fills the open inbox; the customer's reply reopens it as the next episode (the
     // lifecycle's rule), which puts it in front of a person and books it if it needs one.
@@ -105,7 +121,7 @@ export async function claimRecipient(
         WHERE campaign_id = $campaignId AND contact_id = $contactId`,
       { bind: { messageId: message.id, phoneNumberId: input.phoneNumberId, body: input.body, sentAt: input.sentAt, campaignId: input.campaignId, contactId: input.contactId }, transaction },
     );
-    return message.id;
+    return { outcome: 'claimed', messageId: message.id };
   });
 }
 

@@ -196,15 +196,6 @@ export async function nextWaitingTime(db: Database, campaignId: string): Promise
   return row?.at ? new Date(row.at) : null;
 }
 
-/** Recipients still sending: a try in flight (or one a dead worker left) that the campaign must finish first. */
-export async function sendingRecipients(db: Database, campaignId: string): Promise<string[]> {
-  const rows = await db.sequelize.query<{ contact_id: string }>(
-    `SELECT contact_id FROM campaign_recipients WHERE campaign_id = $campaignId AND state = 'sending'`,
-    { type: QueryTypes.SELECT, bind: { campaignId } },
-  );
-  return rows.map((r) => r.contact_id);
-}
-
 interface CountRow {
   campaign_id: string;
   queued: string;
