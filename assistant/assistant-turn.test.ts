@@ -14,7 +14,7 @@ import { runAssistantTurn, type TurnInput, type TurnResult } from './assistant-t
 import type { TurnMessage } from './model-caller.ts';
 import { createOpenAIModelCaller } from './openai-model.ts';
 import { systemPrompt } from './system-prompt.ts';
-import { createToolExecutor, type ToolContext } from './tools/tool-executor.ts';
+import { createToolExecutor, type BookedJob, type ToolContext } from './tools/tool-executor.ts';
 import { offeredTools } from './tools/tool-schemas.ts';
 
 const openAIKey = 'sk-assistant-turn-test-0001';
@@ -71,12 +71,22 @@ function session(phone: string, options: { bookingMode?: 'request' | 'job'; book
     bookingKey: options.bookingKey ?? `episode-${phone}`,
     dryRun: false,
   };
+  const executor = createToolExecutor({ serviceTitan: client, applicationGuid: guid });
+  /** What each book_appointment call reported as the episode's job (for the caller to record), in order. */
+  const bookedJobs: Array<BookedJob | null> = [];
   const deps = {
     model: createOpenAIModelCaller({ apiKey: openAIKey, baseURL: openai.url, model: 'gpt-5-mini', maxRetries: 0, timeoutMs: 3_000 }),
-    tools: createToolExecutor({ serviceTitan: client, applicationGuid: guid }),
+    tools: {
+      async execute(...args: Parameters<typeof executor.execute>) {
+        const outcome = await executor.execute(...args);
+        if (args[0].name === 'book_appointment') bookedJobs.push(outcome.job ?? null);
+        return outcome;
+      },
+    },
   };
   return {
     ctx,
+    bookedJobs,
     async say(text: string): Promise<TurnResult> {
       const input: TurnInput = {
         system: systemPrompt({ business: 'Cool Air HVAC', smsPrompt: 'Be friendly. We service AC and furnaces.', localNow: 'now', customerFirstName: null }),
@@ -108,6 +118,12 @@ const windowLabel = (i: number) => {
   const slot = seed.state.capacity.find((c) => c.startUtc === start)!;
   return label(start, slot.endUtc);
 };
+/** The job as the book tool reports it for our records: the window of its appointment, ISO UTC. */
+const bookedJob = (job: { id: number; jobNumber: string }, window: number): BookedJob => {
+  const start = seed.windowStarts[window]!;
+  const slot = seed.state.capacity.find((c) => c.startUtc === start)!;
+  return { jobId: job.id, jobNumber: job.jobNumber, arrivalWindowStart: new Date(start).toISOString(), arrivalWindowEnd: new Date(slot.endUtc).toISOString() };
+};
 
 describe("the guide's conversations", () => {
   it('an existing customer books maintenance: windows from capacity, the pick becomes exactly one job, its number in the reply', async () => {
@@ -134,6 +150,7 @@ describe("the guide's conversations", () => {
     expect(second.replies.join(' ')).toContain(job.jobNumber);
     expect(second.replies.join(' ')).toContain(windowLabel(1));
     expect(second.replies[0]).not.toContain('automated assistant');
+    expect(s.bookedJobs).toEqual([bookedJob(job, 1)]);
 
     // Asking again in the same episode finds the job it made: still exactly one, its own window.
     const again = await s.say('The second one please');
@@ -147,6 +164,22 @@ describe("the guide's conversations", () => {
     const other = await s.say('Actually the first one please');
     expect(other).toMatchObject({ outcome: 'handoff', replies: [handoffMessage], handoff: { reason: expect.stringContaining(`job ${job.jobNumber} is already booked for`) } });
     expect(seed.state.jobsCreated(tenant.tenantId)).toHaveLength(1);
+    // Each call reports the episode's one job, the one found as well as the one made.
+    expect(s.bookedJobs).toEqual([bookedJob(job, 1), bookedJob(job, 1), bookedJob(job, 1)]);
+  });
+
+  it('a job create whose answer was lost is found by its external data and reported once, not made twice', async () => {
+    const s = session(existingPhone);
+    await s.say("Hi, I'd like to book my AC maintenance");
+    st.faults.next(['lostAnswer'], 'create');
+    const booked = await s.say('The first one please');
+    expect(booked.outcome).toBe('replied');
+    expect(st.faults.pending).toBe(0);
+    const jobs = seed.state.jobsCreated(tenant.tenantId);
+    expect(jobs).toHaveLength(1);
+    const job = seed.state.jobs.find((j) => j.id === jobs[0]!.id)!;
+    expect(booked.replies.join(' ')).toContain(job.jobNumber);
+    expect(s.bookedJobs).toEqual([bookedJob(job, 0)]);
   });
 
   it('a new customer: name and address are asked for, the customer is created first, then the job', async () => {

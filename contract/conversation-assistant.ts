@@ -15,6 +15,20 @@ export interface ConversationAssistant {
   reason?: string;
 }
 
+/**
+ * The ServiceTitan job the assistant booked in job mode (its customer, job and appointment), for one
+ * episode: `serviceTitanJob` of a conversation (the current episode's; null when it has none) and of each
+ * of `pastEpisodes`. Times are ISO 8601 UTC; the arrival window is the job's appointment's; `bookedAt` is
+ * when IntelliSend first recorded the job (a retried or repeated booking keeps it).
+ */
+export interface AssistantServiceTitanJob {
+  jobId: number;
+  jobNumber: string;
+  arrivalWindowStart: string;
+  arrivalWindowEnd: string;
+  bookedAt: string;
+}
+
 /** A draft mode reply waiting for a person to send it. */
 export interface AssistantDraft {
   body: string;

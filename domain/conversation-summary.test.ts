@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bookingExternalId,
   campaignQuoteMaxChars,
+  episodeOfBookingKey,
   formatBookingSummary,
   formatCampaignReplyLine,
   formatTranscript,
@@ -126,5 +127,15 @@ describe('formatBookingSummary', () => {
     expect(bookingExternalId('c1', 1)).toBe(bookingExternalId('c1', 1));
     expect(bookingExternalId('c1', 1)).not.toBe(bookingExternalId('c2', 1));
     expect(bookingExternalId('c1', 2)).not.toBe(bookingExternalId('c1', 1));
+  });
+
+  it('reads the episode back from a key of the same conversation only', () => {
+    expect(episodeOfBookingKey('c1', bookingExternalId('c1', 1))).toBe(1);
+    expect(episodeOfBookingKey('c1', bookingExternalId('c1', 12))).toBe(12);
+    expect(episodeOfBookingKey('c1', bookingExternalId('c2', 1))).toBeNull();
+    expect(episodeOfBookingKey('c1', bookingExternalId('c11', 1))).toBeNull();
+    for (const key of ['sandbox-a1', 'intellisend-conversation-c1-episode-', 'intellisend-conversation-c1-episode-0', 'intellisend-conversation-c1-episode-2x']) {
+      expect(episodeOfBookingKey('c1', key)).toBeNull();
+    }
   });
 });

@@ -80,7 +80,21 @@ export function formatBookingSummary(s: BookingSummaryInput): string {
   ].join('\n');
 }
 
+const bookingKeyPrefix = (conversationId: string) => `intellisend-conversation-${conversationId}-episode-`;
+
 /** Stable per conversation and episode: each episode that needs a person gets a booking of its own. */
 export function bookingExternalId(conversationId: string, episode: number): string {
-  return `intellisend-conversation-${conversationId}-episode-${episode}`;
+  return `${bookingKeyPrefix(conversationId)}${episode}`;
+}
+
+/**
+ * The episode a booking key names (bookingExternalId read back), so what was booked under it is kept
+ * with that episode; null for a key that is not one of this conversation's.
+ */
+export function episodeOfBookingKey(conversationId: string, key: string): number | null {
+  const prefix = bookingKeyPrefix(conversationId);
+  if (!key.startsWith(prefix)) return null;
+  const digits = key.slice(prefix.length);
+  const episode = /^[1-9]\d{0,8}$/.test(digits) ? Number(digits) : NaN;
+  return Number.isInteger(episode) ? episode : null;
 }

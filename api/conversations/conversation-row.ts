@@ -11,7 +11,7 @@ export function conversationSelect(fromSql: string): string {
 SELECT cv.id, cv.category, cv.needs_attention, cv.last_message_at, cv.created_at, cv.booking_status,
        cv.service_titan_booking_id, cv.service_titan_booking_created_at, cv.booking_attempts, cv.booking_last_error,
        cv.classification_confidence, cv.classification_reason, cv.classification_source,
-       cv.status, cv.episode, cv.last_error, cv.past_episodes,
+       cv.status, cv.episode, cv.last_error, cv.past_episodes, cv.service_titan_job,
        ct.id AS contact_id, ct.first_name AS contact_first_name, ct.last_name AS contact_last_name,
        ct.phone AS contact_phone, ct.opted_out AS contact_opted_out,
        lm.direction AS last_direction, lm.author AS last_author, lm.body AS last_body, lm.created_at AS last_created_at

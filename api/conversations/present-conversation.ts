@@ -1,4 +1,5 @@
 // The contract's `Conversation` shape, from one row of conversationSelect (conversation-row.ts).
+import type { AssistantServiceTitanJob } from '../../contract/conversation-assistant.ts';
 import type { SearchMatch } from '../../contract/conversations.ts';
 import type { PastEpisode } from '../../db/models/conversation.ts';
 import type {
@@ -30,6 +31,7 @@ export interface ConversationRow {
   episode: number;
   last_error: string | null;
   past_episodes: PastEpisode[];
+  service_titan_job: AssistantServiceTitanJob | null;
   contact_id: string;
   contact_first_name: string | null;
   contact_last_name: string | null;
@@ -58,6 +60,8 @@ export interface ConversationView {
   status: ConversationStatus;
   /** 1, 2, …: the booking fields are this episode's. */
   episode: number;
+  /** Extension: the job the assistant booked in this episode (job mode), or null. */
+  serviceTitanJob: AssistantServiceTitanJob | null;
   /** Extension, in the list under a search only: what matched (contract/conversations.ts). */
   match?: SearchMatch | null;
 }
@@ -74,8 +78,12 @@ export interface ConversationDetailView extends ConversationView {
   booking: { status: BookingStatus; attempts: number; lastError: string | null };
   /** Extension: work the workflow could not do (a non-retryable failure), for the conversation view. */
   lastError: string | null;
-  /** Extension: the bookings of ended episodes. */
-  pastEpisodes: PastEpisode[];
+  /** Extension: the bookings (and the assistant's jobs) of ended episodes. */
+  pastEpisodes: PastEpisodeView[];
+}
+
+export interface PastEpisodeView extends PastEpisode {
+  serviceTitanJob: AssistantServiceTitanJob | null;
 }
 
 export interface MessageRow {
@@ -113,6 +121,18 @@ export interface MessageView {
 const iso = (value: Date | string): string => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
 
+/** The stored job with its times as ISO 8601 UTC, whatever offset they were written with. */
+function presentJob(job: AssistantServiceTitanJob | null | undefined): AssistantServiceTitanJob | null {
+  if (!job) return null;
+  return {
+    jobId: job.jobId,
+    jobNumber: job.jobNumber,
+    arrivalWindowStart: iso(job.arrivalWindowStart),
+    arrivalWindowEnd: iso(job.arrivalWindowEnd),
+    bookedAt: iso(job.bookedAt),
+  };
+}
+
 export function presentConversation(row: ConversationRow): ConversationView {
   return {
     id: row.id,
@@ -136,6 +156,7 @@ export function presentConversation(row: ConversationRow): ConversationView {
     serviceTitanBookingCreatedAt: isoOrNull(row.service_titan_booking_created_at),
     status: row.status,
     episode: row.episode,
+    serviceTitanJob: presentJob(row.service_titan_job),
   };
 }
 
@@ -150,7 +171,8 @@ export function presentConversationDetail(row: ConversationRow): ConversationDet
     },
     booking: { status: row.booking_status, attempts: row.booking_attempts, lastError: row.booking_last_error },
     lastError: row.last_error,
-    pastEpisodes: row.past_episodes,
+    // Episodes that ended before migration 0016 have no `serviceTitanJob`: none was recorded.
+    pastEpisodes: row.past_episodes.map((e) => ({ ...e, serviceTitanJob: presentJob(e.serviceTitanJob) })),
   };
 }
 

@@ -146,6 +146,7 @@ describe('GET /api/conversations', () => {
       serviceTitanBookingCreatedAt: null,
       status: 'open',
       episode: 1,
+      serviceTitanJob: null,
     });
     expect(page.nextCursor).toEqual(expect.any(String));
   });

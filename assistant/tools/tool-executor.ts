@@ -5,7 +5,10 @@
 //   stripped of markup;
 // - a tool that fails becomes a handoff, never a guessed answer;
 // - a job is created exactly once per booking key: looked up by its external data before any create,
-//   and again after a create whose answer was lost.
+//   and again after a create whose answer was lost;
+// - the episode's job, whether this call made it or found it made, goes back beside the result (`job`)
+//   for the caller to record on the conversation (a retry whose answer was lost still records it); it
+//   is never part of what the model reads.
 import { DateTime } from 'luxon';
 import {
   createCustomer,
@@ -31,10 +34,18 @@ export interface ToolCall {
   arguments: string;
 }
 
+/** The episode's ServiceTitan job (job mode): its appointment's arrival window, ISO 8601 UTC. */
+export interface BookedJob {
+  jobId: number;
+  jobNumber: string;
+  arrivalWindowStart: string;
+  arrivalWindowEnd: string;
+}
+
 export type ToolOutcome =
-  | { kind: 'data'; data: Record<string, unknown> }
+  | { kind: 'data'; data: Record<string, unknown>; job?: BookedJob }
   /** The turn ends and a person takes over. */
-  | { kind: 'handoff'; reason: string; data: Record<string, unknown> };
+  | { kind: 'handoff'; reason: string; data: Record<string, unknown>; job?: BookedJob };
 
 /** The tenant's booking defaults (ServiceTitan settings) the availability and booking tools use. */
 export interface BookingDefaults {
@@ -84,6 +95,14 @@ type Args = Record<string, unknown>;
 
 const data = (d: Record<string, unknown>): ToolOutcome => ({ kind: 'data', data: d });
 const handoff = (reason: string): ToolOutcome => ({ kind: 'handoff', reason, data: { handedOff: true, reason } });
+const withJob = (outcome: ToolOutcome, job: BookedJob): ToolOutcome => ({ ...outcome, job });
+
+/** ServiceTitan's UTC time as ISO 8601 with `Z` (a time without an offset is UTC, as label() reads it). */
+function utcIso(value: string): string {
+  const iso = DateTime.fromISO(value, { zone: 'utc' }).toUTC().toISO();
+  if (!iso) throw new RangeError('ServiceTitan sent a time that is not ISO 8601');
+  return iso;
+}
 
 /** Free text from ServiceTitan (job summaries are HTML): no markup, no more than a line. */
 function plainSnippet(value: unknown, max = 120): string | null {
@@ -189,11 +208,13 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
     const [appointment] = await listAppointments(client, { jobId: job.id, pageSize: 1 });
     if (!appointment) return handoff(`job ${job.jobNumber} exists without an appointment`);
     const start = appointment.arrivalWindowStart ?? appointment.start;
-    const when = label(start, appointment.arrivalWindowEnd ?? appointment.end, ctx.timeZone);
+    const end = appointment.arrivalWindowEnd ?? appointment.end;
+    const when = label(start, end, ctx.timeZone);
+    const booked: BookedJob = { jobId: job.id, jobNumber: job.jobNumber, arrivalWindowStart: utcIso(start), arrivalWindowEnd: utcIso(end) };
     if (Date.parse(start) !== chosen && Date.parse(appointment.start) !== chosen) {
-      return handoff(`job ${job.jobNumber} is already booked for ${when}; a new time needs a person`);
+      return withJob(handoff(`job ${job.jobNumber} is already booked for ${when}; a new time needs a person`), booked);
     }
-    return data({ booked: true, kind: 'job', jobNumber: job.jobNumber, window: when, alreadyBooked: true });
+    return withJob(data({ booked: true, kind: 'job', jobNumber: job.jobNumber, window: when, alreadyBooked: true }), booked);
   }
 
   async function book(client: ServiceTitanClient, args: Args, ctx: ToolContext): Promise<ToolOutcome> {
@@ -255,14 +276,21 @@ export function createToolExecutor(deps: ToolExecutorDeps) {
       summary,
       externalData: { applicationGuid: deps.applicationGuid, externalData: [{ key: externalDataKey, value: ctx.bookingKey }] },
     };
+    // The job's appointment is on the chosen window (body above): that is its arrival window.
+    const jobBooked = (job: { id: number; jobNumber: string }): ToolOutcome =>
+      withJob(data({ booked: true, kind: 'job', jobNumber: job.jobNumber, window: when }), {
+        jobId: job.id,
+        jobNumber: job.jobNumber,
+        arrivalWindowStart: utcIso(window.startUtc),
+        arrivalWindowEnd: utcIso(window.endUtc),
+      });
     try {
-      const job = await createJob(client, body);
-      return data({ booked: true, kind: 'job', jobNumber: job.jobNumber, window: when });
+      return jobBooked(await createJob(client, body));
     } catch (error) {
       // The create may have happened with its answer lost: the external data says.
       if (isServiceTitanError(error) && (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'server')) {
         const found = await findJobByExternalData(client, ref);
-        if (found) return data({ booked: true, kind: 'job', jobNumber: found.jobNumber, window: when });
+        if (found) return jobBooked(found);
       }
       throw error;
     }

@@ -9,6 +9,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import type { AssistantServiceTitanJob } from '../../contract/conversation-assistant.ts';
 import type { Contact } from './contact.ts';
 import type { Message } from './message.ts';
 import type { PhoneNumber } from './phone-number.ts';
@@ -33,6 +34,8 @@ export interface PastEpisode {
   bookingStatus: BookingStatus;
   serviceTitanBookingId: string | null;
   bookingLastError: string | null;
+  /** The job the assistant booked in it; absent in episodes that ended before migration 0016. */
+  serviceTitanJob?: AssistantServiceTitanJob | null;
 }
 
 export class Conversation extends Model<
@@ -63,6 +66,8 @@ export class Conversation extends Model<
   /** Work the workflow could not do (a non-retryable failure). */
   declare lastError: CreationOptional<string | null>;
   declare pastEpisodes: CreationOptional<PastEpisode[]>;
+  /** The job the assistant booked in this episode (job mode), or null. */
+  declare serviceTitanJob: CreationOptional<AssistantServiceTitanJob | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -111,6 +116,7 @@ export function initConversation(sequelize: Sequelize): typeof Conversation {
       handledAt: { type: DataTypes.DATE, allowNull: true },
       lastError: { type: DataTypes.TEXT, allowNull: true },
       pastEpisodes: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
+      serviceTitanJob: { type: DataTypes.JSONB, allowNull: true },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

@@ -19,8 +19,9 @@ export interface PendingInbound {
  * re-delivered webhook changes nothing (not even a resolved conversation's status). Returns null for a
  * MessageSid already stored.
  *
- * Reopening: a resolved conversation becomes `open` as episode N+1; the ended episode's booking is kept in
- * `past_episodes` and the booking columns start over (migration 0006 explains the layout).
+ * Reopening: a resolved conversation becomes `open` as episode N+1; the ended episode's booking and the
+ * assistant's job are kept in `past_episodes` and their columns start over (migrations 0006 and 0016
+ * explain the layout).
  */
 export async function storeInboundMessage(db: Database, message: InboundMessage): Promise<PendingInbound | null> {
   const rows = await db.sequelize.query<{ message_id: string | null; conversation_id: string }>(
@@ -48,13 +49,15 @@ export async function storeInboundMessage(db: Database, message: InboundMessage)
            THEN conversations.past_episodes || jsonb_build_array(jsonb_build_object(
                   'episode', conversations.episode, 'bookingStatus', conversations.booking_status,
                   'serviceTitanBookingId', conversations.service_titan_booking_id,
-                  'bookingLastError', conversations.booking_last_error))
+                  'bookingLastError', conversations.booking_last_error,
+                  'serviceTitanJob', conversations.service_titan_job))
            ELSE conversations.past_episodes END,
          booking_status = CASE WHEN conversations.status = 'resolved' THEN 'none' ELSE conversations.booking_status END,
          service_titan_booking_id = CASE WHEN conversations.status = 'resolved' THEN NULL ELSE conversations.service_titan_booking_id END,
          service_titan_booking_created_at = CASE WHEN conversations.status = 'resolved' THEN NULL ELSE conversations.service_titan_booking_created_at END,
          booking_attempts = CASE WHEN conversations.status = 'resolved' THEN 0 ELSE conversations.booking_attempts END,
-         booking_last_error = CASE WHEN conversations.status = 'resolved' THEN NULL ELSE conversations.booking_last_error END
+         booking_last_error = CASE WHEN conversations.status = 'resolved' THEN NULL ELSE conversations.booking_last_error END,
+         service_titan_job = CASE WHEN conversations.status = 'resolved' THEN NULL ELSE conversations.service_titan_job END
        RETURNING id, tenant_id, episode
      ), message AS (
        INSERT INTO messages (id, tenant_id, conversation_id, direction, author, episode, body, status, twilio_sid,

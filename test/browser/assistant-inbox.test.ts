@@ -3,6 +3,7 @@
 // assistant's replies (apart from a person's), opens "Why did it say this?" (the tools it called, with
 // what went in and came out), takes the session over (the next text gets no automated answer) and hands
 // it back. In draft mode the assistant's suggestion fills the reply box and nothing goes out until sent.
+// In job mode the job the assistant booked is in the side panel (number, arrival window) and the list.
 import type { Browser, Page } from 'playwright-core';
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ let page: Page;
 let assistantId = '';
 const customer = uniquePhone();
 const drafting = uniquePhone();
+const booking = uniquePhone();
 
 const assistant: AssistantFields = testAssistantFields();
 
@@ -165,5 +167,31 @@ describe('the assistant in the inbox', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByLabel(/Reply to/).scrollIntoViewIfNeeded();
     await screenshot(page, 'assistant-inbox-draft-390');
+  });
+
+  it('job mode: the side panel and the list show the job the assistant booked, with its arrival window', async () => {
+    await stack.test.db.sequelize.transaction((transaction) => updateAssistant(stack.test.db, stack.tenant.id, assistantId, { mode: 'auto', bookingMode: 'job' }, transaction));
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect((await stack.sendInbound({ from: booking, body: 'Can you schedule a tune-up?' })).status).toBe(200);
+    await expect.poll(() => textsTo(booking).length, { timeout: 45_000 }).toBe(2);
+    expect((await stack.sendInbound({ from: booking, body: 'The first one. My name is Sam Lee, 5 Pine Rd, Austin, TX 78701' })).status).toBe(200);
+    await expect.poll(() => textsTo(booking).length, { timeout: 45_000 }).toBe(3);
+    const jobNumber = /Your job number is (\d+)/.exec(textsTo(booking)[2]!.body)?.[1];
+    expect(jobNumber).toMatch(/^\d+$/);
+    const conversation = (await conversationOf(booking))!;
+    await page.goto(`${stack.baseUrl}/conversations/${conversation.id}`);
+
+    const panel = page.getByRole('region', { name: 'ServiceTitan booking' });
+    await expect.poll(() => panel.textContent()).toContain(`Job ${jobNumber} · booked by the assistant`);
+    expect(await panel.textContent()).not.toContain('No ServiceTitan booking');
+    expect(await panel.locator('dd').first().textContent()).toMatch(/^\s*\w{3}, \w{3} \d{1,2}, \d{1,2}:\d\d [AP]M – \d{1,2}:\d\d [AP]M\s*$/);
+    await expect.poll(() => page.locator(`a.row[data-conversation-id="${conversation.id}"] .booking-chip`).textContent()).toBe(`ST job #${jobNumber}`);
+    await screenshot(page, 'assistant-inbox-job-1280');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, 'assistant-inbox-job-390');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 });

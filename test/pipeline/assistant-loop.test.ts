@@ -9,16 +9,18 @@ import { SegmentedMessage } from 'sms-segments-calculator';
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient } from '../../api/conversations/api-test-client.ts';
+import type { ConversationPage } from '../../api/conversations/find-conversations.ts';
 import type { ConversationWithMessages } from '../../api/conversations/get-conversation.ts';
 import type { MessageTraceAnswer } from '../../contract/conversation-assistant.ts';
 import type { AssistantFields } from '../../db/repositories/assistants.ts';
+import { recordAssistantJob } from '../../db/repositories/assistant-jobs.ts';
 import { insertAssistant, setAssistantNumbers } from '../../db/repositories/assistants.ts';
 import { disclosure } from '../../assistant/guardrails/first-sms.ts';
 import { dataConverter } from '../../temporal/data-converter.ts';
 import { conversationStateQuery, conversationWorkflowId } from '../../workflows/definitions.ts';
 import { assistantStateOf, seedAssistantData, type AssistantSeed } from '../fakes/servicetitan/index.ts';
 import { testAssistantFields } from '../support/assistant-fields.ts';
-import { createPhoneNumber, createUser, uniquePhone } from '../support/factories.ts';
+import { createPhoneNumber, createTenant, createUser, uniquePhone } from '../support/factories.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let p: Pipeline;
@@ -157,7 +159,7 @@ describe('the assistant answers, looks things up and books', () => {
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: dataConverter(p.env) }, history, handle.workflowId);
   });
 
-  it('job mode: the job and its appointment on the chosen window are created once, the job number in the reply', { timeout: 120_000 }, async () => {
+  it('job mode: the job and its appointment on the chosen window are created once, the job number in the reply; the conversation shows the job, for its episode and its tenant only', { timeout: 180_000 }, async () => {
     await text(existing, 'Can you schedule a tune-up?', numbers.job);
     await received(existing, 5);
     await text(existing, 'The first one please', numbers.job);
@@ -171,6 +173,49 @@ describe('the assistant answers, looks things up and books', () => {
     await settled(existing, numbers.job);
     expect(assistantStateOf(p.fakes.serviceTitan.state).jobsCreated(p.serviceTitan.tenantId)).toHaveLength(1);
     expect(assistantStateOf(p.fakes.serviceTitan.state).customersCreated(p.serviceTitan.tenantId)).toHaveLength(0);
+
+    // The conversation view and the inbox list show the job the assistant booked: its number and window.
+    const c = await conversationOf(existing, numbers.job);
+    const slot = seed.state.capacity.find((w) => w.startUtc === seed.windowStarts[0])!;
+    const detail = await detailOf(existing, numbers.job);
+    expect(detail.conversation.serviceTitanJob).toEqual({
+      jobId: job.id,
+      jobNumber: job.jobNumber,
+      arrivalWindowStart: new Date(seed.windowStarts[0]!).toISOString(),
+      arrivalWindowEnd: new Date(slot.endUtc).toISOString(),
+      bookedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+    });
+    const recorded = detail.conversation.serviceTitanJob;
+    expect(detail.conversation.bookingStatus).toBe('none');
+    const list = await csr.get<ConversationPage>('/api/conversations?limit=100');
+    expect(list.body.items.find((i) => i.id === c.id)?.serviceTitanJob).toEqual(recorded);
+
+    // Picking again in the episode finds the job it made: no second job, nothing recorded anew (same bookedAt).
+    await text(existing, 'The first one please', numbers.job);
+    expect((await received(existing, 7))[6]).toContain(`Your job number is ${job.jobNumber}`);
+    await settled(existing, numbers.job);
+    expect(assistantStateOf(p.fakes.serviceTitan.state).jobsCreated(p.serviceTitan.tenantId)).toHaveLength(1);
+    expect((await detailOf(existing, numbers.job)).conversation.serviceTitanJob).toEqual(recorded);
+
+    // Another tenant's people neither read it nor find it; a record under another tenant's id writes nothing.
+    const other = await createTenant(p.test.db, p.box);
+    const otherUser = await createUser(p.test.db, { tenantId: other.tenant.id, role: 'admin' });
+    const outsider = new ApiClient(p.baseUrl);
+    await outsider.login(otherUser.user.email, otherUser.password);
+    expect((await outsider.get(`/api/conversations/${c.id}`)).status).toBe(404);
+    expect((await outsider.get<ConversationPage>('/api/conversations?status=all&limit=100')).body.items).toEqual([]);
+    const foreign = { jobId: 1, jobNumber: '1', arrivalWindowStart: recorded!.arrivalWindowStart, arrivalWindowEnd: recorded!.arrivalWindowEnd };
+    expect(await recordAssistantJob(p.test.db, { tenantId: other.tenant.id, conversationId: c.id, episode: 1, job: foreign, at: new Date() })).toBe(false);
+    expect((await detailOf(existing, numbers.job)).conversation.serviceTitanJob).toEqual(recorded);
+
+    // The next episode starts without a job; the ended episode keeps its own.
+    expect((await csr.post(`/api/conversations/${c.id}/resolve`)).status).toBe(200);
+    await text(existing, 'Great, thanks', numbers.job);
+    await waitFor(async () => ((await conversationOf(existing, numbers.job)).episode === 2 ? true : null), { what: 'the second episode' });
+    await settled(existing, numbers.job);
+    const next = await detailOf(existing, numbers.job);
+    expect(next.conversation.serviceTitanJob).toBeNull();
+    expect(next.conversation.pastEpisodes).toEqual([{ episode: 1, bookingStatus: 'none', serviceTitanBookingId: null, bookingLastError: null, serviceTitanJob: recorded }]);
   });
 
   it('a new customer asks for service (job mode): name and address asked, the customer created first, then the job', { timeout: 120_000 }, async () => {

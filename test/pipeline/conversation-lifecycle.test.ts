@@ -82,7 +82,7 @@ describe('a resolved conversation and its next episode', () => {
       `intellisend-conversation-${first.id}-episode-2`,
     ]);
     expect(second.pastEpisodes).toEqual([
-      { episode: 1, bookingStatus: 'created', serviceTitanBookingId: first.serviceTitanBookingId, bookingLastError: null },
+      { episode: 1, bookingStatus: 'created', serviceTitanBookingId: first.serviceTitanBookingId, bookingLastError: null, serviceTitanJob: null },
     ]);
 
     // The first run stays Completed; a new run of the same workflow id handles episode 2.

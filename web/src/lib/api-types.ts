@@ -1,9 +1,16 @@
 // The JSON shapes of the Inbox API (see contract.md, "Session and roles" and "Inbox API").
-import type { AssistantDraft, ConversationAssistant } from '../../../contract/conversation-assistant.ts';
+import type { AssistantDraft, AssistantServiceTitanJob, ConversationAssistant } from '../../../contract/conversation-assistant.ts';
 import type { SearchMatch } from '../../../contract/conversations.ts';
 
 export type { SearchMatch, SearchMatchField, TextRange } from '../../../contract/conversations.ts';
-export type { AssistantDraft, AssistantSessionState, AssistantTurnOutcome, ConversationAssistant, MessageTraceAnswer } from '../../../contract/conversation-assistant.ts';
+export type {
+  AssistantDraft,
+  AssistantServiceTitanJob,
+  AssistantSessionState,
+  AssistantTurnOutcome,
+  ConversationAssistant,
+  MessageTraceAnswer,
+} from '../../../contract/conversation-assistant.ts';
 export type { SandboxTraceEntry as AssistantTraceEntry } from '../../../contract/assistants.ts';
 
 export type Role = 'admin' | 'csr';
@@ -54,6 +61,8 @@ export interface Conversation {
   status: ConversationStatus;
   /** 1, 2, …: a text to a resolved conversation reopens it as the next episode. */
   episode: number;
+  /** Extension: the job the assistant booked in this episode (job mode); absent or null when none. */
+  serviceTitanJob?: AssistantServiceTitanJob | null;
   /** Extension, under a search: what matched (the name, the number, or a message). */
   match?: SearchMatch | null;
 }

@@ -32,6 +32,20 @@ export function absoluteTime(iso: string, local: boolean): string {
   });
 }
 
+/**
+ * A window of time, such as an appointment's arrival window: "Tue, May 5, 8:00 AM – 12:00 PM" (the end's
+ * date too when it is another day); local once the browser is in charge (`local`), UTC before.
+ */
+export function timeWindow(startIso: string, endIso: string, local: boolean): string {
+  const timeZone = local ? undefined : 'UTC';
+  const day = (d: Date) => d.toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone });
+  const time = (d: Date) => d.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone });
+  const start = new Date(startIso);
+  const end = new Date(endIso);
+  const endText = day(end) === day(start) ? time(end) : `${day(end)}, ${time(end)}`;
+  return `${day(start)}, ${time(start)} – ${endText}${local ? '' : ' UTC'}`;
+}
+
 /** Time of day for a message bubble; with the date when it is not today. */
 export function messageTime(iso: string, local: boolean, now: number = Date.now()): string {
   const timeZone = local ? undefined : 'UTC';
