@@ -9,14 +9,14 @@
 // to back in one activity.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { areaCodeFacts } from '../clients/phone-location/phone-location.ts';
-import { campaignById, sendSlotWaitMs, takeSendSlot, type CampaignRow } from '../db/repositories/campaigns.ts';
+import { campaignById, campaignSendingAccount, sendSlotWaitMs, takeSendSlot, type CampaignRow, type SendingAccount } from '../db/repositories/campaigns.ts';
 import { claimRecipient, deferRecipient, findRecipient, findRecipients, recipientFacts, settleRecipient, skipRecipient, type RecipientRow } from '../db/repositories/campaign-recipients.ts';
 import { recordConsent } from '../db/repositories/contacts.ts';
-import { recordGaveUp } from '../db/repositories/outbound-messages.ts';
+import { recordGaveUp, releaseClaim } from '../db/repositories/outbound-messages.ts';
 import { renderCampaignMessage } from '../domain/campaigns/campaign-message.ts';
 import { checkRecipient } from '../domain/campaigns/recipient-check.ts';
 import { recipientLocation } from '../domain/campaigns/recipient-location.ts';
-import { sendOutboundMessage } from './send-outbound-message.ts';
+import { deliverClaimedMessage, sendOutboundMessage, type ClaimedSend } from './send-outbound-message.ts';
 import type { ActivityDeps } from './types.ts';
 
 /**
@@ -57,8 +57,9 @@ function twilioCode(err: ApplicationFailure): string | null {
 const outcome = (o: CampaignSendOutcome['outcome'], laneWaitMs = 0): CampaignSendOutcome => ({ outcome: o, laneWaitMs });
 
 export function campaignSends(deps: ActivityDeps) {
-  const { db, logger } = deps;
+  const { db, box, logger } = deps;
   const send = sendOutboundMessage(deps);
+  const deliverClaimed = deliverClaimedMessage(deps);
   const now = () => deps.clock?.() ?? new Date();
 
   async function decide(campaign: CampaignRow, contactId: string) {
@@ -86,9 +87,10 @@ export function campaignSends(deps: ActivityDeps) {
     });
   }
 
-  async function deliver(campaignId: string, contactId: string, messageId: string): Promise<'sent' | 'failed' | 'unknown'> {
+  /** `claimed`: the message this try just claimed, sent directly; without it the ordinary send decides. */
+  async function deliver(campaignId: string, contactId: string, messageId: string, claimed?: ClaimedSend): Promise<'sent' | 'failed' | 'unknown'> {
     try {
-      const result = await send({ messageId });
+      const result = claimed ? await deliverClaimed(claimed) : await send({ messageId });
       const state = result.status === 'unknown' ? 'unknown' : result.sid ? 'sent' : result.status === 'failed' ? 'failed' : 'sent';
       await settleRecipient(db, campaignId, contactId, state, null);
       return state;
@@ -105,7 +107,13 @@ export function campaignSends(deps: ActivityDeps) {
   }
 
   /** One recipient, with its campaign as read when the send began (the claim re-reads its status). */
-  async function sendOne(campaign: CampaignRow, contactId: string, recipient: RecipientRow | undefined): Promise<CampaignSendOutcome> {
+  /** The tenant's Twilio account and the campaign's numbers, read once per activity (a batch's recipients share them). */
+  function sendingAccountOf(campaign: CampaignRow): () => Promise<SendingAccount | null> {
+    let account: Promise<SendingAccount | null> | undefined;
+    return () => (account ??= campaignSendingAccount(db, campaign).then((a) => a && { ...a, authToken: box.open(a.authToken) }));
+  }
+
+  async function sendOne(campaign: CampaignRow, contactId: string, recipient: RecipientRow | undefined, account: () => Promise<SendingAccount | null>): Promise<CampaignSendOutcome> {
     const campaignId = campaign.id;
     if (!recipient) return outcome('skipped');
     // A pause or cancel stops every send not yet claimed (the person's word is in Postgres first).
@@ -139,7 +147,15 @@ export function campaignSends(deps: ActivityDeps) {
     if (claim.outcome === 'held') return outcome('held');
     // Another try claimed it first: that try decides; report what it recorded.
     if (claim.outcome === 'taken') return outcome((await findRecipient(db, campaignId, contactId))?.state === 'skipped' ? 'skipped' : 'unknown');
-    return outcome(await deliver(campaignId, contactId, claim.messageId));
+    const sending = await account();
+    const from = sending?.phones[phoneNumberId];
+    if (!sending || !from) {
+      // Twilio is not set up (or the number is gone): the ordinary send records why it cannot go.
+      await releaseClaim(db, claim.messageId);
+      return outcome(await deliver(campaignId, contactId, claim.messageId));
+    }
+    const { accountSid, authToken } = sending;
+    return outcome(await deliver(campaignId, contactId, claim.messageId, { messageId: claim.messageId, accountSid, authToken, from, to: facts.phone, body }));
   }
 
   return {
@@ -147,7 +163,7 @@ export function campaignSends(deps: ActivityDeps) {
     one: ({ campaignId, contactId }: { campaignId: string; contactId: string }): Promise<CampaignSendOutcome> =>
       heartbeating(async () => {
         const [campaign, recipient] = await Promise.all([campaignById(db, campaignId), findRecipient(db, campaignId, contactId)]);
-        return campaign ? sendOne(campaign, contactId, recipient ?? undefined) : outcome('skipped');
+        return campaign ? sendOne(campaign, contactId, recipient ?? undefined, sendingAccountOf(campaign)) : outcome('skipped');
       }),
     /**
      * A lane's due recipients back to back, for a campaign without a pace: one activity instead of one per
@@ -161,10 +177,11 @@ export function campaignSends(deps: ActivityDeps) {
         const result: CampaignBatchOutcome = { held: [], retry: [], settled: 0 };
         const [campaign, recipients] = await Promise.all([campaignById(db, campaignId), findRecipients(db, campaignId, contactIds)]);
         if (!campaign) return { ...result, settled: contactIds.length };
+        const account = sendingAccountOf(campaign);
         for (const [i, contactId] of contactIds.entries()) {
           let sent: CampaignSendOutcome['outcome'];
           try {
-            sent = (await sendOne(campaign, contactId, recipients.get(contactId))).outcome;
+            sent = (await sendOne(campaign, contactId, recipients.get(contactId), account)).outcome;
           } catch (err) {
             logger.warn('campaign recipient not settled in its batch; sent alone next', { campaignId, contactId, error: err });
             sent = 'paced';

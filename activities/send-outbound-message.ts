@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { defaultTwilioTimeoutMs, TwilioSendError } from '../clients/twilio/sender.ts';
 import { notifyConversationUpdated } from '../db/conversation-events.ts';
 import type { MessageStatus } from '../db/models/message.ts';
-import { claimForSending, markAbandonedClaimUnknown, markUnknown, recordAccepted, releaseClaim, type OutboundMessageRef } from '../db/repositories/outbound-messages.ts';
+import { claimForSending, markAbandonedClaimUnknown, markUnknown, outboundSendFacts, outboundState, recordAccepted, releaseClaim, type OutboundMessageRef } from '../db/repositories/outbound-messages.ts';
 import type { ActivityDeps } from './types.ts';
 
 /** `sid` is null when the outcome is `unknown` (or the message was already settled without one). */
@@ -46,55 +46,36 @@ function inFlight(messageId: string): ApplicationFailure {
   return ApplicationFailure.retryable(`Another try is sending message ${messageId}; its outcome decides`, sendInFlightError);
 }
 
-export function sendOutboundMessage({ db, box, twilio, env, logger }: ActivityDeps) {
-  const { sequelize, models } = db;
-  const announce = (m: OutboundMessageRef | null) => (m ? notifyConversationUpdated(sequelize, { tenantId: m.tenantId, id: m.conversationId }) : undefined);
+/** A message this try holds the claim on (`sending`), with everything its Twilio request needs. */
+export interface ClaimedSend {
+  messageId: string;
+  accountSid: string;
+  /** Decrypted. */
+  authToken: string;
+  from: string;
+  to: string;
+  body: string;
+}
 
-  return async ({ messageId }: { messageId: string }): Promise<OutboundSendResult> => {
-    const message = await models.Message.findByPk(messageId);
-    if (!message) throw ApplicationFailure.nonRetryable(`Message ${messageId} not found`, 'TwilioRejectedError');
-    if (message.twilioSid) return { sid: message.twilioSid, status: message.status };
-    if (message.status === 'sending') {
-      const abandoned = await markAbandonedClaimUnknown(db, messageId, sendClaimLeaseMs);
-      if (!abandoned) throw inFlight(messageId);
-      await announce(abandoned);
-      logger.warn('outbound message found mid-send after its claim ran out; outcome unknown, not resent', { messageId });
-      return { sid: null, status: 'unknown' };
-    }
-    if (message.status !== 'queued') return { sid: null, status: message.status };
+type Announce = (m: OutboundMessageRef | null) => Promise<void> | undefined;
+const announcer =
+  (db: ActivityDeps['db']): Announce =>
+  (m) =>
+    m ? notifyConversationUpdated(db.sequelize, { tenantId: m.tenantId, id: m.conversationId }) : undefined;
 
-    const conversation = await models.Conversation.findByPk(message.conversationId, { rejectOnEmpty: true });
-    const [contact, number, tenant] = await Promise.all([
-      models.Contact.findByPk(conversation.contactId, { rejectOnEmpty: true }),
-      models.PhoneNumber.findByPk(conversation.phoneNumberId, { rejectOnEmpty: true }),
-      models.Tenant.findByPk(conversation.tenantId, { rejectOnEmpty: true }),
-    ]);
-    if (contact.optedOut) {
-      throw ApplicationFailure.nonRetryable('The customer has opted out of SMS; the reply was not sent.', 'TwilioRejectedError');
-    }
-    if (!tenant.twilioAccountSid || !tenant.twilioAuthToken) {
-      throw ApplicationFailure.nonRetryable('Twilio is not set up for this account (account SID and auth token).', 'TwilioRejectedError');
-    }
-    const authToken = box.open(tenant.twilioAuthToken);
-    // From here until Twilio's answer is recorded the row says `sending`; another try holding it (or one
-    // that just settled it) decides instead of us.
-    if (!(await claimForSending(db, messageId))) {
-      const now = (await message.reload()).status;
-      if (now === 'sending' && !message.twilioSid) throw inFlight(messageId);
-      return { sid: message.twilioSid, status: now };
-    }
-
+/**
+ * The Twilio request of a claimed message and its outcome, recorded: accepted (SID and status), unknown
+ * (never sent again), or certainly not sent (the claim released and the error thrown: a refusal is not
+ * retryable, anything else is). A campaign claims its recipient's message as it writes it and comes here
+ * directly; every other send claims a queued message first (sendOutboundMessage).
+ */
+export function deliverClaimedMessage({ db, twilio, env, logger }: ActivityDeps) {
+  const announce = announcer(db);
+  return async ({ messageId, ...sms }: ClaimedSend): Promise<OutboundSendResult> => {
     try {
-      const sent = await twilio.send({
-        accountSid: tenant.twilioAccountSid,
-        authToken,
-        from: number.phone,
-        to: contact.phone,
-        body: message.body,
-        statusCallback: statusCallbackUrl(env.PUBLIC_BASE_URL, messageId),
-      });
+      const sent = await twilio.send({ ...sms, statusCallback: statusCallbackUrl(env.PUBLIC_BASE_URL, messageId) });
       const status: MessageStatus = sent.status === 'accepted' ? 'queued' : sent.status;
-      await announce(await recordAccepted(db, messageId, sent.sid, status));
+      await recordAccepted(db, messageId, sent.sid, status);
       return { sid: sent.sid, status };
     } catch (err) {
       if (!(err instanceof TwilioSendError)) throw err;
@@ -108,5 +89,42 @@ export function sendOutboundMessage({ db, box, twilio, env, logger }: ActivityDe
       if (err.failure === 'rejected') throw ApplicationFailure.create({ message: err.message, type: 'TwilioRejectedError', nonRetryable: true, details: [{ code: err.code ?? null }] });
       throw err;
     }
+  };
+}
+
+export function sendOutboundMessage(deps: ActivityDeps) {
+  const { db, box, logger } = deps;
+  const announce = announcer(db);
+  const deliver = deliverClaimedMessage(deps);
+
+  return async ({ messageId }: { messageId: string }): Promise<OutboundSendResult> => {
+    const message = await outboundSendFacts(db, messageId);
+    if (!message) throw ApplicationFailure.nonRetryable(`Message ${messageId} not found`, 'TwilioRejectedError');
+    if (message.twilioSid) return { sid: message.twilioSid, status: message.status };
+    if (message.status === 'sending') {
+      const abandoned = await markAbandonedClaimUnknown(db, messageId, sendClaimLeaseMs);
+      if (!abandoned) throw inFlight(messageId);
+      await announce(abandoned);
+      logger.warn('outbound message found mid-send after its claim ran out; outcome unknown, not resent', { messageId });
+      return { sid: null, status: 'unknown' };
+    }
+    if (message.status !== 'queued') return { sid: null, status: message.status };
+
+    if (message.contactOptedOut) {
+      throw ApplicationFailure.nonRetryable('The customer has opted out of SMS; the reply was not sent.', 'TwilioRejectedError');
+    }
+    if (!message.twilioAccountSid || !message.twilioAuthToken) {
+      throw ApplicationFailure.nonRetryable('Twilio is not set up for this account (account SID and auth token).', 'TwilioRejectedError');
+    }
+    const authToken = box.open(message.twilioAuthToken);
+    // From here until Twilio's answer is recorded the row says `sending`; another try holding it (or one
+    // that just settled it) decides instead of us.
+    if (!(await claimForSending(db, messageId))) {
+      const now = await outboundState(db, messageId);
+      if (now?.status === 'sending' && !now.twilioSid) throw inFlight(messageId);
+      return { sid: now?.twilioSid ?? null, status: now?.status ?? message.status };
+    }
+
+    return deliver({ messageId, accountSid: message.twilioAccountSid, authToken, from: message.from, to: message.to, body: message.body });
   };
 }

@@ -191,8 +191,8 @@ export function renderCampaigns(cs: CampaignsResults, targets: string[]): string
   out.push(row(['sent / skipped / failed / unknown / still queued', `${count(k.sent)} / ${count(k.skipped)} / ${count(k.failed)} / ${count(k.unknown)} / ${count(k.queued)}`]));
   if (Object.keys(t.skippedReasons).length) out.push(row(['skipped because', Object.entries(t.skippedReasons).map(([why, n]) => `${why} ${n}`).join(', ')]));
   out.push(row(['start → first text (audience frozen, first page)', `${num(t.audienceSeconds)} s`]));
-  out.push(row(['first → last text at the fake', `${num(t.sendSeconds)} s`]));
-  out.push(row(['**sends/s orchestrated**', `**${num(t.sendsPerSecond)}**`]));
+  out.push(row(['**sends/s orchestrated**: the campaign alone, first text → the replies begin', `**${num(t.sendsPerSecond)}** (${count(t.aloneSends)} texts in ${num(t.aloneSeconds)} s)`]));
+  out.push(row(['first → last text at the fake, the replies and their bookings included', `${num(t.sendSeconds)} s = ${num(t.overallSendsPerSecond)}/s`]));
   out.push(row(['start → campaign done', `${num(t.startToDoneSeconds)} s`]));
   out.push(row(["fake Twilio: messages / recipients / recipients texted twice or more", `${count(t.atFake.total)} / ${count(t.atFake.distinctTo)} / ${t.atFake.repeatedTo}`]));
   out.push(row(['our database: outbound messages / contacts they went to', `${count(t.inDatabase.outboundMessages)} / ${count(t.inDatabase.contacts)}`]));
@@ -201,10 +201,10 @@ export function renderCampaigns(cs: CampaignsResults, targets: string[]): string
     out.push(row(['worker RSS start / peak / end', `${mib(w.startRss)} / ${mib(w.peakRss)} / ${mib(w.endRss)}`]));
     out.push(row(['worker V8 heap start / peak / end', `${mib(w.startHeap)} / ${mib(w.peakHeap)} / ${mib(w.endHeap)}`]));
   }
-  out.push(row(['CPU ms per text: worker / Temporal server / API', `${num(t.cpuMsPerSend.worker, 2)} / ${num(t.cpuMsPerSend.temporal, 2)} / ${num(t.cpuMsPerSend.api, 2)}`]));
+  out.push(row(['CPU ms per text, the campaign alone: worker / Temporal server / API', `${num(t.cpuMsPerSend.worker, 2)} / ${num(t.cpuMsPerSend.temporal, 2)} / ${num(t.cpuMsPerSend.api, 2)}`]));
   out.push(row(['workflow runs (continue-as-new per page)', count(t.runs)]));
   out.push(row(['history events per run: max / mean / min', `${num(t.eventsPerRun.max, 0)} / ${num(t.eventsPerRun.mean, 0)} / ${num(t.eventsPerRun.min, 0)}`]));
-  out.push('', 'Texts counted where the customers get them: the fake Twilio, per To. Memory from process.memoryUsage() every 250 ms, start of the campaign to done; CPU from /proc/<pid>/stat over the same span (including the replies sent meanwhile). History events from the Temporal client (`describe()` of every run of the campaign\'s workflow id).', '');
+  out.push('', 'Texts counted where the customers get them: the fake Twilio, per To. Memory from process.memoryUsage() every 250 ms, start of the campaign to done; CPU from /proc/<pid>/stat while the campaign ran alone. The replies begin once half the recipients are texted. History events from the Temporal client (`describe()` of every run of the campaign\'s workflow id).', '');
 
   const p = cs.paced;
   out.push(`### Default pace: ${p.messagesPerSecondPerNumber} message/s per number`, '');

@@ -75,7 +75,7 @@ export async function deferRecipient(db: Database, campaignId: string, contactId
 }
 
 /**
- * - `claimed`: the recipient's message is written (queued, in their conversation with `phoneNumberId`) and
+ * - `claimed`: the recipient's message is written (claimed for sending, in their conversation with `phoneNumberId`) and
  *   the recipient is `sending`, in one transaction under the recipient's row lock.
  * - `taken`: the recipient was not `queued` any more (another try got there first); nothing is written.
  * - `held`: the campaign is not `sending` (paused or canceled: the person's word is in Postgres before the
@@ -99,29 +99,44 @@ export async function claimRecipient(
     // A campaign text alone asks nothing of a CSR: a conversation it starts begins resolved, so a big
     // campaign never fills the open inbox; the customer's reply reopens it as the next episode (the
     // lifecycle's rule), which puts it in front of a person and books it if it needs one.
-    await sequelize.query(
-      `INSERT INTO conversations (id, tenant_id, phone_number_id, contact_id, status, resolved_at, created_at, updated_at)
-       VALUES (gen_random_uuid(), $tenantId, $phoneNumberId, $contactId, 'resolved', now(), now(), now())
-       ON CONFLICT (tenant_id, phone_number_id, contact_id) DO NOTHING`,
-      { bind: { tenantId: input.tenantId, phoneNumberId: input.phoneNumberId, contactId: input.contactId }, transaction },
+    const where = { tenantId: input.tenantId, phoneNumberId: input.phoneNumberId, contactId: input.contactId };
+    const [made] = await sequelize.query<{ id: string }>(
+      `WITH made AS (
+         INSERT INTO conversations (id, tenant_id, phone_number_id, contact_id, status, resolved_at, created_at, updated_at)
+         VALUES (gen_random_uuid(), $tenantId, $phoneNumberId, $contactId, 'resolved', now(), now(), now())
+         ON CONFLICT (tenant_id, phone_number_id, contact_id) DO NOTHING RETURNING id)
+       SELECT id FROM made
+       UNION ALL SELECT id FROM conversations WHERE tenant_id = $tenantId AND phone_number_id = $phoneNumberId AND contact_id = $contactId
+       LIMIT 1`,
+      { type: QueryTypes.SELECT, bind: where, transaction },
     );
-    const conversation = await models.Conversation.findOne({
-      where: { tenantId: input.tenantId, phoneNumberId: input.phoneNumberId, contactId: input.contactId },
-      transaction,
-      rejectOnEmpty: true,
-    });
-    const message = await models.Message.create(
-      { tenantId: input.tenantId, conversationId: conversation.id, direction: 'outbound', body: input.body, status: 'queued' },
-      { transaction },
-    );
-    await sequelize.query(
-      `UPDATE campaign_recipients
-          SET state = 'sending', message_id = $messageId, phone_number_id = $phoneNumberId, body = $body,
+    // Another transaction made it after this statement's snapshot was taken: it is there now.
+    const conversationId =
+      made?.id ??
+      (await models.Conversation.findOne({ where, attributes: ['id'], transaction, rejectOnEmpty: true })).id;
+    // The message (author and episode filled in by its trigger), written already claimed for sending
+    // (`sending`, the claim's time now: this try sends it next, without another write), and the
+    // recipient's claim on it. A try that dies before Twilio's answer is recorded leaves the message to
+    // the claim's lease: `unknown`, never resent.
+    const [claimed] = await sequelize.query<{ message_id: string }>(
+      `WITH message AS (
+         INSERT INTO messages (id, tenant_id, conversation_id, direction, body, status, num_media, media_urls, created_at, updated_at)
+         VALUES (gen_random_uuid(), $tenantId, $conversationId, 'outbound', $body, 'sending', 0, '[]'::jsonb, now(), now())
+         RETURNING id)
+       UPDATE campaign_recipients
+          SET state = 'sending', message_id = message.id, phone_number_id = $phoneNumberId, body = $body,
               sent_at = $sentAt, not_before = NULL, updated_at = now()
-        WHERE campaign_id = $campaignId AND contact_id = $contactId`,
-      { bind: { messageId: message.id, phoneNumberId: input.phoneNumberId, body: input.body, sentAt: input.sentAt, campaignId: input.campaignId, contactId: input.contactId }, transaction },
+         FROM message
+        WHERE campaign_id = $campaignId AND contact_id = $contactId
+        RETURNING message.id AS message_id`,
+      {
+        type: QueryTypes.SELECT,
+        bind: { tenantId: input.tenantId, conversationId, phoneNumberId: input.phoneNumberId, body: input.body, sentAt: input.sentAt, campaignId: input.campaignId, contactId: input.contactId },
+        transaction,
+      },
     );
-    return { outcome: 'claimed', messageId: message.id };
+    if (!claimed) throw new Error(`campaign recipient ${input.contactId} vanished under its lock`);
+    return { outcome: 'claimed', messageId: claimed.message_id };
   });
 }
 

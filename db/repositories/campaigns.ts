@@ -196,6 +196,24 @@ export async function nextWaitingTime(db: Database, campaignId: string): Promise
   return row?.at ? new Date(row.at) : null;
 }
 
+/** The campaign tenant's Twilio account (the auth token as stored: encrypted) and its from-numbers' phones by id. */
+export interface SendingAccount {
+  accountSid: string;
+  authToken: string;
+  phones: Record<string, string>;
+}
+
+export async function campaignSendingAccount(db: Database, campaign: CampaignRow): Promise<SendingAccount | null> {
+  const [row] = await db.sequelize.query<{ account_sid: string | null; auth_token: string | null; phones: Record<string, string> | null }>(
+    `SELECT t.twilio_account_sid AS account_sid, t.twilio_auth_token AS auth_token,
+            (SELECT jsonb_object_agg(n.id, n.phone) FROM phone_numbers n WHERE n.tenant_id = t.id AND n.id = ANY($numbers::uuid[])) AS phones
+       FROM tenants t WHERE t.id = $tenantId`,
+    { type: QueryTypes.SELECT, bind: { tenantId: campaign.tenant_id, numbers: campaign.from_number_ids } },
+  );
+  if (!row?.account_sid || !row.auth_token) return null;
+  return { accountSid: row.account_sid, authToken: row.auth_token, phones: row.phones ?? {} };
+}
+
 interface CountRow {
   campaign_id: string;
   queued: string;

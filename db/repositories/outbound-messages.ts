@@ -11,6 +11,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../connection.ts';
 import type { MessageStatus } from '../models/message.ts';
 import { statusAfterCallback, type CallbackStatus } from '../../domain/outbound-delivery.ts';
+import { notifyConversationUpdatedSql } from '../conversation-events.ts';
 
 export interface OutboundMessageRef {
   id: string;
@@ -37,6 +38,48 @@ async function update(db: Database, sql: string, replacements: Record<string, un
   return rows[0] ?? null;
 }
 
+/** What one send needs: the message, who it goes to and from, and the tenant's Twilio account. */
+export interface OutboundSendFacts {
+  id: string;
+  tenantId: string;
+  conversationId: string;
+  status: MessageStatus;
+  twilioSid: string | null;
+  body: string;
+  to: string;
+  contactOptedOut: boolean;
+  from: string;
+  twilioAccountSid: string | null;
+  /** Encrypted at rest (SecretBox). */
+  twilioAuthToken: string | null;
+}
+
+/** One round trip: a send is on the path of every campaign text and every reply. Null: no such outbound message. */
+export async function outboundSendFacts(db: Database, messageId: string): Promise<OutboundSendFacts | null> {
+  const [row] = await db.sequelize.query<OutboundSendFacts>(
+    `SELECT m.id, m.tenant_id AS "tenantId", m.conversation_id AS "conversationId", m.status, m.twilio_sid AS "twilioSid", m.body,
+            ct.phone AS "to", ct.opted_out AS "contactOptedOut", n.phone AS "from",
+            t.twilio_account_sid AS "twilioAccountSid", t.twilio_auth_token AS "twilioAuthToken"
+       FROM messages m
+       JOIN conversations cv ON cv.id = m.conversation_id
+       JOIN contacts ct ON ct.id = cv.contact_id
+       JOIN phone_numbers n ON n.id = cv.phone_number_id
+       JOIN tenants t ON t.id = cv.tenant_id
+      WHERE m.id = :messageId AND m.direction = 'outbound'`,
+    { replacements: { messageId }, type: QueryTypes.SELECT },
+  );
+  return row ?? null;
+}
+
+/** The message's status and SID as they are now (after a claim found it taken). */
+export async function outboundState(db: Database, messageId: string): Promise<{ status: MessageStatus; twilioSid: string | null } | null> {
+  const [row] = await db.sequelize.query<{ status: MessageStatus; twilioSid: string | null }>(
+    `SELECT status, twilio_sid AS "twilioSid" FROM messages WHERE id = :messageId`,
+    { replacements: { messageId }, type: QueryTypes.SELECT },
+  );
+  return row ?? null;
+}
+
 /**
  * Takes a queued message for one send; false when it is not (or no longer) queued and unsent. The claim's
  * time is the row's `updated_at` (nothing else writes a `sending` row without settling it).
@@ -54,15 +97,17 @@ export async function claimForSending(db: Database, messageId: string): Promise<
 /**
  * Twilio took it. Keeps a status a callback already reported for the same SID (it is newer than the
  * creation answer); resolves `unknown` (a later try gave up on this one while its answer was on the way).
+ * The conversation's change is announced in the same statement.
  */
-export async function recordAccepted(db: Database, messageId: string, sid: string, status: MessageStatus): Promise<OutboundMessageRef | null> {
-  const row = await update(
-    db,
-    `UPDATE messages SET twilio_sid = :sid, status = CASE WHEN twilio_sid IS NULL THEN :status ELSE status END, updated_at = now()
-      WHERE id = :messageId AND (twilio_sid IS NULL OR twilio_sid = :sid)`,
-    { messageId, sid, status },
+export async function recordAccepted(db: Database, messageId: string, sid: string, status: MessageStatus): Promise<void> {
+  await db.sequelize.query(
+    `WITH accepted AS (
+       UPDATE messages SET twilio_sid = :sid, status = CASE WHEN twilio_sid IS NULL THEN :status ELSE status END, updated_at = now()
+        WHERE id = :messageId AND (twilio_sid IS NULL OR twilio_sid = :sid)
+        RETURNING tenant_id, conversation_id AS id)
+     SELECT ${notifyConversationUpdatedSql('accepted')} FROM accepted`,
+    { replacements: { messageId, sid, status }, type: QueryTypes.SELECT },
   );
-  return row && ref(row);
 }
 
 /**
