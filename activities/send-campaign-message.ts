@@ -10,7 +10,17 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { areaCodeFacts } from '../clients/phone-location/phone-location.ts';
 import { campaignById, campaignSendingAccount, sendSlotWaitMs, takeSendSlot, type CampaignRow, type SendingAccount } from '../db/repositories/campaigns.ts';
-import { claimRecipient, deferRecipient, findRecipient, findRecipients, recipientFacts, settleRecipient, skipRecipient, type RecipientRow } from '../db/repositories/campaign-recipients.ts';
+import {
+  claimRecipient,
+  deferRecipient,
+  findRecipient,
+  findRecipients,
+  recipientFacts,
+  recordCampaignTextAccepted,
+  settleRecipient,
+  skipRecipient,
+  type RecipientRow,
+} from '../db/repositories/campaign-recipients.ts';
 import { recordConsent } from '../db/repositories/contacts.ts';
 import { recordGaveUp, releaseClaim } from '../db/repositories/outbound-messages.ts';
 import { renderCampaignMessage } from '../domain/campaigns/campaign-message.ts';
@@ -90,9 +100,16 @@ export function campaignSends(deps: ActivityDeps) {
   /** `claimed`: the message this try just claimed, sent directly; without it the ordinary send decides. */
   async function deliver(campaignId: string, contactId: string, messageId: string, claimed?: ClaimedSend): Promise<'sent' | 'failed' | 'unknown'> {
     try {
-      const result = claimed ? await deliverClaimed(claimed) : await send({ messageId });
+      // A claimed text's acceptance settles the recipient in the same statement.
+      let settled = false;
+      const result = claimed
+        ? await deliverClaimed(claimed, async (sid, status) => {
+            await recordCampaignTextAccepted(db, { campaignId, contactId, messageId, sid, status });
+            settled = true;
+          })
+        : await send({ messageId });
       const state = result.status === 'unknown' ? 'unknown' : result.sid ? 'sent' : result.status === 'failed' ? 'failed' : 'sent';
-      await settleRecipient(db, campaignId, contactId, state, null);
+      if (!settled) await settleRecipient(db, campaignId, contactId, state, null);
       return state;
     } catch (err) {
       // Certainly not sent, or another try holds the send: Temporal retries.

@@ -71,11 +71,15 @@ const announcer =
  */
 export function deliverClaimedMessage({ db, twilio, env, logger }: ActivityDeps) {
   const announce = announcer(db);
-  return async ({ messageId, ...sms }: ClaimedSend): Promise<OutboundSendResult> => {
+  /** `accepted`: records Twilio's acceptance (a campaign settles its recipient in the same statement). */
+  return async (
+    { messageId, ...sms }: ClaimedSend,
+    accepted: (sid: string, status: MessageStatus) => Promise<void> = (sid, status) => recordAccepted(db, messageId, sid, status),
+  ): Promise<OutboundSendResult> => {
     try {
       const sent = await twilio.send({ ...sms, statusCallback: statusCallbackUrl(env.PUBLIC_BASE_URL, messageId) });
       const status: MessageStatus = sent.status === 'accepted' ? 'queued' : sent.status;
-      await recordAccepted(db, messageId, sent.sid, status);
+      await accepted(sent.sid, status);
       return { sid: sent.sid, status };
     } catch (err) {
       if (!(err instanceof TwilioSendError)) throw err;

@@ -1,7 +1,9 @@
 // One campaign recipient at send time: what the checks need to know, and the state changes that make
 // "one message per (campaign, contact)" hold — each guarded by the state it leaves, under a row lock.
 import { QueryTypes } from 'sequelize';
+import { notifyConversationUpdatedSql } from '../conversation-events.ts';
 import type { Database } from '../connection.ts';
+import type { MessageStatus } from '../models/message.ts';
 
 export type RecipientState = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown' | 'skipped';
 
@@ -75,69 +77,90 @@ export async function deferRecipient(db: Database, campaignId: string, contactId
 }
 
 /**
- * - `claimed`: the recipient's message is written (claimed for sending, in their conversation with `phoneNumberId`) and
- *   the recipient is `sending`, in one transaction under the recipient's row lock.
+ * - `claimed`: the recipient's message is written, already claimed for sending (`sending`, the claim's time
+ *   now: this try sends it next without another write; a try that dies before Twilio's answer is recorded
+ *   leaves it to the claim's lease, `unknown`, never resent), in their conversation with `phoneNumberId`,
+ *   and the recipient is `sending` — one statement under the recipient's row lock.
  * - `taken`: the recipient was not `queued` any more (another try got there first); nothing is written.
  * - `held`: the campaign is not `sending` (paused or canceled: the person's word is in Postgres before the
- *   workflow hears it), read in the same statement as the lock; nothing is written.
+ *   workflow hears it), read under the same lock; nothing is written.
  */
 export type RecipientClaim = { outcome: 'claimed'; messageId: string } | { outcome: 'taken' } | { outcome: 'held' };
+
+/**
+ * A campaign text alone asks nothing of a CSR: a conversation it starts begins resolved, so a big campaign
+ * never fills the open inbox; the customer's reply reopens it as the next episode (the lifecycle's rule),
+ * which puts it in front of a person and books it if it needs one. The message names its author and
+ * episode itself: its trigger could not see a conversation made by the same statement.
+ */
+const claimSql = `
+WITH target AS (
+  SELECT r.contact_id FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+   WHERE r.campaign_id = $campaignId AND r.contact_id = $contactId AND r.state = 'queued' AND c.status = 'sending'
+     FOR UPDATE OF r),
+made AS (
+  INSERT INTO conversations (id, tenant_id, phone_number_id, contact_id, status, resolved_at, created_at, updated_at)
+  SELECT gen_random_uuid(), $tenantId, $phoneNumberId, $contactId, 'resolved', now(), now(), now() FROM target
+  ON CONFLICT (tenant_id, phone_number_id, contact_id) DO NOTHING
+  RETURNING id, episode),
+conversation AS (
+  SELECT id, episode FROM made
+  UNION ALL
+  SELECT v.id, v.episode FROM conversations v, target
+   WHERE v.tenant_id = $tenantId AND v.phone_number_id = $phoneNumberId AND v.contact_id = $contactId
+  LIMIT 1),
+message AS (
+  INSERT INTO messages (id, tenant_id, conversation_id, direction, author, episode, body, status, num_media, media_urls, created_at, updated_at)
+  SELECT gen_random_uuid(), $tenantId, conversation.id, 'outbound', 'system', conversation.episode, $body, 'sending', 0, '[]'::jsonb, now(), now()
+    FROM conversation
+  RETURNING id)
+UPDATE campaign_recipients
+   SET state = 'sending', message_id = message.id, phone_number_id = $phoneNumberId, body = $body,
+       sent_at = $sentAt, not_before = NULL, updated_at = now()
+  FROM message
+ WHERE campaign_id = $campaignId AND contact_id = $contactId
+RETURNING message.id AS message_id`;
 
 export async function claimRecipient(
   db: Database,
   input: { campaignId: string; contactId: string; tenantId: string; phoneNumberId: string; body: string; sentAt: Date },
 ): Promise<RecipientClaim> {
-  const { sequelize, models } = db;
-  return sequelize.transaction(async (transaction): Promise<RecipientClaim> => {
-    const [locked] = await sequelize.query<{ state: RecipientState; campaign_status: string }>(
+  // Twice at most: a conversation another transaction made after the first try's snapshot is seen by the second.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const [claimed] = await db.sequelize.query<{ message_id: string }>(claimSql, { type: QueryTypes.SELECT, bind: input });
+    if (claimed) return { outcome: 'claimed', messageId: claimed.message_id };
+    const [now] = await db.sequelize.query<{ state: RecipientState; campaign_status: string }>(
       `SELECT r.state, c.status AS campaign_status FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-        WHERE r.campaign_id = $campaignId AND r.contact_id = $contactId FOR UPDATE OF r`,
-      { type: QueryTypes.SELECT, bind: { campaignId: input.campaignId, contactId: input.contactId }, transaction },
+        WHERE r.campaign_id = $campaignId AND r.contact_id = $contactId`,
+      { type: QueryTypes.SELECT, bind: { campaignId: input.campaignId, contactId: input.contactId } },
     );
-    if (locked?.state !== 'queued') return { outcome: 'taken' };
-    if (locked.campaign_status !== 'sending') return { outcome: 'held' };
-    // A campaign text alone asks nothing of a CSR: a conversation it starts begins resolved, so a big
-    // campaign never fills the open inbox; the customer's reply reopens it as the next episode (the
-    // lifecycle's rule), which puts it in front of a person and books it if it needs one.
-    const where = { tenantId: input.tenantId, phoneNumberId: input.phoneNumberId, contactId: input.contactId };
-    const [made] = await sequelize.query<{ id: string }>(
-      `WITH made AS (
-         INSERT INTO conversations (id, tenant_id, phone_number_id, contact_id, status, resolved_at, created_at, updated_at)
-         VALUES (gen_random_uuid(), $tenantId, $phoneNumberId, $contactId, 'resolved', now(), now(), now())
-         ON CONFLICT (tenant_id, phone_number_id, contact_id) DO NOTHING RETURNING id)
-       SELECT id FROM made
-       UNION ALL SELECT id FROM conversations WHERE tenant_id = $tenantId AND phone_number_id = $phoneNumberId AND contact_id = $contactId
-       LIMIT 1`,
-      { type: QueryTypes.SELECT, bind: where, transaction },
-    );
-    // Another transaction made it after this statement's snapshot was taken: it is there now.
-    const conversationId =
-      made?.id ??
-      (await models.Conversation.findOne({ where, attributes: ['id'], transaction, rejectOnEmpty: true })).id;
-    // The message (author and episode filled in by its trigger), written already claimed for sending
-    // (`sending`, the claim's time now: this try sends it next, without another write), and the
-    // recipient's claim on it. A try that dies before Twilio's answer is recorded leaves the message to
-    // the claim's lease: `unknown`, never resent.
-    const [claimed] = await sequelize.query<{ message_id: string }>(
-      `WITH message AS (
-         INSERT INTO messages (id, tenant_id, conversation_id, direction, body, status, num_media, media_urls, created_at, updated_at)
-         VALUES (gen_random_uuid(), $tenantId, $conversationId, 'outbound', $body, 'sending', 0, '[]'::jsonb, now(), now())
-         RETURNING id)
-       UPDATE campaign_recipients
-          SET state = 'sending', message_id = message.id, phone_number_id = $phoneNumberId, body = $body,
-              sent_at = $sentAt, not_before = NULL, updated_at = now()
-         FROM message
-        WHERE campaign_id = $campaignId AND contact_id = $contactId
-        RETURNING message.id AS message_id`,
-      {
-        type: QueryTypes.SELECT,
-        bind: { tenantId: input.tenantId, conversationId, phoneNumberId: input.phoneNumberId, body: input.body, sentAt: input.sentAt, campaignId: input.campaignId, contactId: input.contactId },
-        transaction,
-      },
-    );
-    if (!claimed) throw new Error(`campaign recipient ${input.contactId} vanished under its lock`);
-    return { outcome: 'claimed', messageId: claimed.message_id };
-  });
+    if (now?.state !== 'queued') return { outcome: 'taken' };
+    if (now.campaign_status !== 'sending') return { outcome: 'held' };
+  }
+  throw new Error(`campaign recipient ${input.contactId}: no conversation to write the message in`);
+}
+
+/**
+ * Twilio took the recipient's message: its SID and status, and the recipient `sent`, in one statement that
+ * also announces the conversation's change. The message keeps a status a callback already reported for the
+ * same SID (as recordAccepted does).
+ */
+export async function recordCampaignTextAccepted(
+  db: Database,
+  input: { campaignId: string; contactId: string; messageId: string; sid: string; status: MessageStatus },
+): Promise<void> {
+  await db.sequelize.query(
+    `WITH accepted AS (
+       UPDATE messages SET twilio_sid = $sid, status = CASE WHEN twilio_sid IS NULL THEN $status ELSE status END, updated_at = now()
+        WHERE id = $messageId AND (twilio_sid IS NULL OR twilio_sid = $sid)
+        RETURNING tenant_id, conversation_id AS id),
+     settled AS (
+       UPDATE campaign_recipients SET state = 'sent', error_code = NULL, updated_at = now()
+        WHERE campaign_id = $campaignId AND contact_id = $contactId AND state = 'sending'
+        RETURNING 1)
+     SELECT ${notifyConversationUpdatedSql('accepted')} FROM accepted`,
+    { type: QueryTypes.SELECT, bind: input },
+  );
 }
 
 export async function settleRecipient(db: Database, campaignId: string, contactId: string, state: 'sent' | 'failed' | 'unknown', errorCode: string | null): Promise<void> {
