@@ -1,7 +1,6 @@
 // One campaign recipient at send time: what the checks need to know, and the state changes that make
 // "one message per (campaign, contact)" hold — each guarded by the state it leaves, under a row lock.
 import { QueryTypes } from 'sequelize';
-import { notifyConversationUpdatedSql } from '../conversation-events.ts';
 import type { Database } from '../connection.ts';
 import type { MessageStatus } from '../models/message.ts';
 
@@ -141,9 +140,11 @@ export async function claimRecipient(
 }
 
 /**
- * Twilio took the recipient's message: its SID and status, and the recipient `sent`, in one statement that
- * also announces the conversation's change. The message keeps a status a callback already reported for the
- * same SID (as recordAccepted does).
+ * Twilio took the recipient's message: its SID and status, and the recipient `sent`, in one statement. The
+ * message keeps a status a callback already reported for the same SID (as recordAccepted does). No NOTIFY:
+ * a campaign text leaves its conversation resolved and out of the open inbox, and Postgres serializes the
+ * commits of every transaction that notifies (a lock held through the WAL flush), which capped a campaign
+ * at the disk's flush rate.
  */
 export async function recordCampaignTextAccepted(
   db: Database,
@@ -152,14 +153,10 @@ export async function recordCampaignTextAccepted(
   await db.sequelize.query(
     `WITH accepted AS (
        UPDATE messages SET twilio_sid = $sid, status = CASE WHEN twilio_sid IS NULL THEN $status ELSE status END, updated_at = now()
-        WHERE id = $messageId AND (twilio_sid IS NULL OR twilio_sid = $sid)
-        RETURNING tenant_id, conversation_id AS id),
-     settled AS (
-       UPDATE campaign_recipients SET state = 'sent', error_code = NULL, updated_at = now()
-        WHERE campaign_id = $campaignId AND contact_id = $contactId AND state = 'sending'
-        RETURNING 1)
-     SELECT ${notifyConversationUpdatedSql('accepted')} FROM accepted`,
-    { type: QueryTypes.SELECT, bind: input },
+        WHERE id = $messageId AND (twilio_sid IS NULL OR twilio_sid = $sid))
+     UPDATE campaign_recipients SET state = 'sent', error_code = NULL, updated_at = now()
+      WHERE campaign_id = $campaignId AND contact_id = $contactId AND state = 'sending'`,
+    { bind: input },
   );
 }
 
