@@ -59,10 +59,18 @@ export async function recipientFacts(db: Database, contactId: string, since: Dat
   return row ? { ...row, marketing_sent_at: row.marketing_sent_at.map((d) => new Date(d)) } : null;
 }
 
+/**
+ * The recipient's row, locked, found by its primary key: a lookup that names the state (`state = 'queued'`)
+ * lets the planner pick a partial index on queued recipients that leads with other columns, and scan every
+ * queued recipient of the campaign for the one contact. Statements lock the row this way and then check
+ * its state by `ctid`. Binds `$campaignId` and `$contactId`.
+ */
+const oneRecipientRow = `SELECT ctid FROM campaign_recipients WHERE campaign_id = $campaignId AND contact_id = $contactId FOR UPDATE`;
+
 export async function skipRecipient(db: Database, campaignId: string, contactId: string, reason: string): Promise<void> {
   await db.sequelize.query(
     `UPDATE campaign_recipients SET state = 'skipped', skip_reason = $reason, not_before = NULL, updated_at = now()
-      WHERE campaign_id = $campaignId AND contact_id = $contactId AND state = 'queued'`,
+      WHERE ctid = (${oneRecipientRow}) AND state = 'queued'`,
     { bind: { campaignId, contactId, reason } },
   );
 }
@@ -70,7 +78,7 @@ export async function skipRecipient(db: Database, campaignId: string, contactId:
 export async function deferRecipient(db: Database, campaignId: string, contactId: string, until: Date, because: string): Promise<void> {
   await db.sequelize.query(
     `UPDATE campaign_recipients SET not_before = $until, wait_reason = $because, updated_at = now()
-      WHERE campaign_id = $campaignId AND contact_id = $contactId AND state = 'queued'`,
+      WHERE ctid = (${oneRecipientRow}) AND state = 'queued'`,
     { bind: { campaignId, contactId, until, because } },
   );
 }
@@ -93,10 +101,10 @@ export type RecipientClaim = { outcome: 'claimed'; messageId: string } | { outco
  * episode itself: its trigger could not see a conversation made by the same statement.
  */
 const claimSql = `
-WITH target AS (
-  SELECT r.contact_id FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-   WHERE r.campaign_id = $campaignId AND r.contact_id = $contactId AND r.state = 'queued' AND c.status = 'sending'
-     FOR UPDATE OF r),
+WITH locked AS (${oneRecipientRow}),
+target AS (
+  SELECT r.contact_id FROM campaign_recipients r, campaigns c
+   WHERE r.ctid = (SELECT ctid FROM locked) AND r.state = 'queued' AND c.id = $campaignId AND c.status = 'sending'),
 made AS (
   INSERT INTO conversations (id, tenant_id, phone_number_id, contact_id, status, resolved_at, created_at, updated_at)
   SELECT gen_random_uuid(), $tenantId, $phoneNumberId, $contactId, 'resolved', now(), now(), now() FROM target
@@ -124,7 +132,8 @@ export async function claimRecipient(
   db: Database,
   input: { campaignId: string; contactId: string; tenantId: string; phoneNumberId: string; body: string; sentAt: Date },
 ): Promise<RecipientClaim> {
-  // Twice at most: a conversation another transaction made after the first try's snapshot is seen by the second.
+  // Twice at most: what another transaction committed after the first try's snapshot (a conversation it
+  // made, a change to the recipient's row) is seen by the second.
   for (let attempt = 0; attempt < 2; attempt++) {
     const [claimed] = await db.sequelize.query<{ message_id: string }>(claimSql, { type: QueryTypes.SELECT, bind: input });
     if (claimed) return { outcome: 'claimed', messageId: claimed.message_id };
@@ -136,7 +145,7 @@ export async function claimRecipient(
     if (now?.state !== 'queued') return { outcome: 'taken' };
     if (now.campaign_status !== 'sending') return { outcome: 'held' };
   }
-  throw new Error(`campaign recipient ${input.contactId}: no conversation to write the message in`);
+  throw new Error(`campaign recipient ${input.contactId} kept changing while it was claimed`);
 }
 
 /**
