@@ -17,6 +17,7 @@ import { LoginRateLimiter } from './auth/login-rate-limiter.ts';
 import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics.ts';
 import { mutationGuard, requireUser } from './auth/middleware.ts';
 import { tenantIdOf } from './auth/request-auth.ts';
+import { ConversationAnnouncer } from '../db/conversation-announcer.ts';
 import { InboundDispatcher } from './inbound/inbound-dispatcher.ts';
 import type { InboundRelay } from './inbound/inbound-relay.ts';
 import { OutboxRelay } from './inbound/outbox-relay.ts';
@@ -104,7 +105,11 @@ export function createApp(deps: AppDeps): App {
     deps.inboundRelay === 'in-process'
       ? new OutboxRelay({ temporal, db, taskQueue: env.TEMPORAL_TASK_QUEUE, logger })
       : new ThreadedOutboxRelay({ env, logger });
-  const dispatcher = new InboundDispatcher({ db, relay });
+  const announcer = new ConversationAnnouncer({
+    db,
+    onError: (error, count) => logger.warn('could not announce conversation changes to open inboxes', { error, count }),
+  });
+  const dispatcher = new InboundDispatcher({ db, relay, announcer });
 
   const app = express();
   app.disable('x-powered-by');
@@ -168,6 +173,7 @@ export function createApp(deps: AppDeps): App {
     async close() {
       await events.close();
       await relay.stop();
+      await announcer.drain();
       if (!deps.serviceTitanEgress) serviceTitanEgress.close();
       if (ownsTemporal) await temporal.connection.close();
     },

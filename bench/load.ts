@@ -26,6 +26,8 @@ export interface LoadResult {
   errors: Record<string, number>;
   errorCount: number;
   acked: Array<{ sid: string; from: string; at: number }>;
+  /** Per second of the schedule (by due time): requests, p99 and max latency in ms, every response. */
+  bySecond: Array<{ second: number; requests: number; p99: number; max: number }>;
   /** How late the generator itself sent requests (ms behind schedule): p99 and max. */
   sendLagP99: number;
   sendLagMax: number;
@@ -99,15 +101,20 @@ export async function runOpenLoop(opts: LoadOptions): Promise<LoadResult> {
   const errors: Record<string, number> = {};
   const acked: LoadResult['acked'] = [];
   const lags: number[] = [];
+  const perSecond: number[][] = [];
   let done = 0;
   let ok = 0;
   const start = performance.now() + 20;
   const wallStart = Date.now();
   let resolveAll: () => void = () => {};
   const allDone = new Promise<void>((resolve) => (resolveAll = resolve));
+  const record = (due: number, latency: number) => {
+    allLatencies.push(latency);
+    (perSecond[Math.floor((due - start) / 1000)] ??= []).push(latency);
+  };
   const fail = (kind: string, due: number) => {
     errors[kind] = (errors[kind] ?? 0) + 1;
-    allLatencies.push(performance.now() - due);
+    record(due, performance.now() - due);
     if (++done === total) resolveAll();
   };
 
@@ -127,7 +134,7 @@ export async function runOpenLoop(opts: LoadOptions): Promise<LoadResult> {
           if (res.statusCode === 200) {
             ok++;
             latencies.push(now - due);
-            allLatencies.push(now - due);
+            record(due, now - due);
             acked.push({ sid: planned.sid, from: planned.from, at: Date.now() });
             if (++done === total) resolveAll();
           } else fail(`HTTP ${res.statusCode}`, due);
@@ -174,6 +181,10 @@ export async function runOpenLoop(opts: LoadOptions): Promise<LoadResult> {
     errors,
     errorCount,
     acked,
+    bySecond: [...perSecond.entries()].map(([second, ms]) => {
+      const sorted = (ms ?? []).sort((a, b) => a - b);
+      return { second, requests: sorted.length, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+    }),
     sendLagP99: sortedLags[Math.floor(sortedLags.length * 0.99)] ?? 0,
     sendLagMax: sortedLags[sortedLags.length - 1] ?? 0,
     wallSeconds: (Date.now() - wallStart) / 1000,

@@ -12,6 +12,9 @@ import { cpuSeconds, setProcessPriority } from './processes.ts';
 import type { Stack } from './stack.ts';
 import { sleep, summarize, type Summary } from './stats.ts';
 
+/** The issue's bar for the answer path under overload. */
+export const overloadP99TargetMs = 250;
+
 export interface OverloadResults {
   rate: number;
   durationSeconds: number;
@@ -81,6 +84,9 @@ export async function runOverloadBenchmark(stack: Stack, cfg: BenchConfig, log: 
     const requests = planWebhooks(tenant, stack.env.PUBLIC_BASE_URL, customerNumbers(count, 92), count);
     const cpu0 = { api: cpuSeconds(stack.api.pid), worker: cpuSeconds(worker.pid), temporal: cpuSeconds(stack.temporal.process.pid) };
     const load = await runOpenLoop({ baseUrl: stack.apiUrl, rate: o.rate, requests });
+    // Where in the load the slow answers were (a burst's first second, or spread over it).
+    const slow = load.bySecond.filter((s) => s.max > overloadP99TargetMs);
+    log(`overload: seconds with an answer over ${overloadP99TargetMs} ms: ${slow.map((s) => `${s.second} s: p99 ${s.p99.toFixed(0)}, max ${s.max.toFixed(0)}`).join('; ') || 'none'}`);
     const cpu1 = { api: cpuSeconds(stack.api.pid), worker: cpuSeconds(worker.pid), temporal: cpuSeconds(stack.temporal.process.pid) };
     const sids = load.acked.map((a) => a.sid);
     const drainFrom = Date.now();

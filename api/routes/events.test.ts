@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifyConversationUpdated } from '../../db/conversation-events.ts';
 import { SecretBox } from '../../secrets/secret-box.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { createConversation, createTenant, createUser } from '../../test/support/factories.ts';
+import { inboundParams, postSignedInboundWebhook } from '../../test/fakes/twilio/index.ts';
+import { createConversation, createPhoneNumber, createTenant, createUser, twilioMessageSid, uniquePhone } from '../../test/support/factories.ts';
 import { ApiClient, startApi, type RunningApi } from '../conversations/api-test-client.ts';
 
 let test: TestDatabase;
@@ -53,11 +54,11 @@ async function openStream(client: ApiClient) {
 }
 
 async function tenantWithUser() {
-  const { tenant } = await createTenant(test.db, box);
+  const { tenant, authToken } = await createTenant(test.db, box);
   const { user, password } = await createUser(test.db, { tenantId: tenant.id, role: 'csr' });
   const client = new ApiClient(api.baseUrl);
   await client.login(user.email, password);
-  return { tenantId: tenant.id, client };
+  return { tenantId: tenant.id, accountSid: tenant.twilioAccountSid ?? '', authToken, client };
 }
 
 describe('GET /api/events', () => {
@@ -100,5 +101,25 @@ describe('GET /api/events', () => {
       await Promise.all([streamA.close(), streamA2.close(), streamB.close()]);
     }
     await expect.poll(() => api.app.events.subscriberCount).toBe(0);
+  });
+
+  it("announces a customer's text the webhook stored, with Temporal unreachable", async () => {
+    const a = await tenantWithUser();
+    const ourNumber = await createPhoneNumber(test.db, { tenantId: a.tenantId });
+    const stream = await openStream(a.client);
+    try {
+      await stream.waitFor(': connected');
+      const res = await postSignedInboundWebhook({
+        baseUrl: api.baseUrl,
+        publicBaseUrl: 'https://intellisend.test',
+        authToken: a.authToken,
+        params: inboundParams({ to: ourNumber.phone, from: uniquePhone(), body: 'Is anyone there?', accountSid: a.accountSid, messageSid: twilioMessageSid() }),
+      });
+      expect(res.status).toBe(200);
+      const [conversation] = await test.db.models.Conversation.findAll({ where: { tenantId: a.tenantId } });
+      await stream.waitFor(`event: conversation.updated\ndata: {"id":"${conversation?.id}"}`);
+    } finally {
+      await stream.close();
+    }
   });
 });

@@ -1,9 +1,9 @@
 // The inbound message row is the outbox: the webhook stores contact, conversation (reopened as the next
 // episode when it was resolved) and message in one statement, marked `relay_pending`, and answers; the
-// relay then hands the message's id to the conversation's workflow and clears the mark.
+// relay then hands the message's id to the conversation's workflow and clears the mark. The statement
+// does not NOTIFY (db/conversation-announcer.ts says why); its caller announces the change.
 import { QueryTypes } from 'sequelize';
 import type { InboundMessage } from '../../api/inbound/parse-inbound-webhook.ts';
-import { notifyConversationUpdatedSql } from '../conversation-events.ts';
 import type { Database } from '../connection.ts';
 
 /** What the relay needs to signal the message's workflow. */
@@ -68,9 +68,7 @@ export async function storeInboundMessage(db: Database, message: InboundMessage)
        ON CONFLICT (twilio_sid) DO NOTHING
        RETURNING id
      )
-     SELECT (SELECT id FROM message) AS message_id, conversation.id AS conversation_id,
-            ${notifyConversationUpdatedSql('conversation')}
-       FROM conversation`,
+     SELECT (SELECT id FROM message) AS message_id, conversation.id AS conversation_id FROM conversation`,
     {
       replacements: {
         tenantId: message.tenantId,

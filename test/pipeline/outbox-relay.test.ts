@@ -11,6 +11,7 @@ import type { InboundMessage } from '../../api/inbound/parse-inbound-webhook.ts'
 import { ThreadedOutboxRelay } from '../../api/inbound/threaded-outbox-relay.ts';
 import { createDatabase } from '../../db/connection.ts';
 import { payloadCodec } from '../../temporal/data-converter.ts';
+import { ConversationAnnouncer } from '../../db/conversation-announcer.ts';
 import { storeInboundMessage } from '../../db/repositories/inbound-messages.ts';
 import { conversationWorkflowId, type InboundRequest } from '../../workflows/definitions.ts';
 import { twilioMessageSid, uniquePhone } from '../support/factories.ts';
@@ -136,7 +137,8 @@ describe('inbound delivery behind the webhook', () => {
     // An API process whose Postgres is gone (a closed port): nothing answers there.
     const deadDb = createDatabase('postgres://postgres@127.0.0.1:9/intellisend', { poolMax: 1 });
     const relay = new ThreadedOutboxRelay({ env: p.env, logger: p.logger });
-    const dispatcher = new InboundDispatcher({ db: deadDb, relay });
+    const announcer = new ConversationAnnouncer({ db: deadDb, onError: () => {} });
+    const dispatcher = new InboundDispatcher({ db: deadDb, relay, announcer });
     await expect(dispatcher.dispatch(inbound(uniquePhone(), 'Hello?'))).rejects.toBeInstanceOf(ConnectionError);
     await deadDb.sequelize.close();
   });
