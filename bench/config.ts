@@ -179,7 +179,7 @@ export function benchConfig(argv: string[], env: Record<string, string | undefin
       rate: 200,
       durationSeconds: at(30, 3),
       warmupRequests: at(250, 25),
-      drainTimeoutSeconds: 600,
+      drainTimeoutSeconds: 1_200,
       serviceTitanLatencyMs: 300,
       backgroundNice: values['background-nice'] ? Number(values['background-nice']) : singleMachineBackgroundNice,
     },
